@@ -1,0 +1,97 @@
+"""Reading level of the content, per section and per page, in each language.
+
+English uses the Flesch-Kincaid grade; Spanish the Fernández-Huerta ease score (higher is easier),
+both from textstat 0.7.4 (later releases download a dictionary at run time). What is measured is
+the prose a patient reads in a section: paragraphs, list items, callouts, and the descriptions of
+the treatments, roles and factors the section shows. Headings and names are left out: they are
+fragments, and counting them as sentences would flatter the score.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import textstat
+
+from api.content.model import (
+    CalloutBlock,
+    CareTeamBlock,
+    Content,
+    DecisionFactorsBlock,
+    Document,
+    ListBlock,
+    ParagraphBlock,
+    Section,
+    TreatmentsBlock,
+)
+
+# textstat keeps its language in a module global; guard it so two threads never mix languages.
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ReadingLevel:
+    """One measurement: which scale, its value, and how many words it was taken over."""
+
+    locale: str
+    scale: str
+    value: float
+    words: int
+
+    @property
+    def label(self) -> str:
+        if self.scale == "flesch-kincaid-grade":
+            return f"grade {self.value:.1f}"
+        return f"Fernández-Huerta {self.value:.1f}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?:" else text + "."
+
+
+def section_prose(content: Content, section: Section, locale: str) -> Iterator[str]:
+    """The sentences of ``section`` in ``locale``, as a patient reads them."""
+    treatments = {t.id: t for t in content.treatments}
+    roles = {r.id: r for r in content.care_team_roles}
+    factors = {f.id: f for f in content.decision_factors}
+    for block in section.blocks:
+        texts = []
+        if isinstance(block, ParagraphBlock | CalloutBlock):
+            texts = [block.text]
+        elif isinstance(block, ListBlock):
+            texts = list(block.items)
+        elif isinstance(block, TreatmentsBlock):
+            for tid in block.treatment_ids:
+                if tid in treatments:
+                    texts += [treatments[tid].summary, treatments[tid].how_it_works]
+        elif isinstance(block, CareTeamBlock):
+            texts = [roles[r].description for r in block.role_ids if r in roles]
+        elif isinstance(block, DecisionFactorsBlock):
+            texts = [factors[f].description for f in block.factor_ids if f in factors]
+        for text in texts:
+            value = text.get(locale)
+            if value:
+                yield _sentence(value)
+
+
+def measure(text: str, locale: str) -> ReadingLevel:
+    """Measure ``text`` on the scale used for ``locale`` (Spanish: Fernández-Huerta, else FK)."""
+    words = len(text.split())
+    with _lock:
+        if locale == "es":
+            textstat.set_lang("es")
+            return ReadingLevel(locale, "fernandez-huerta", round(textstat.fernandez_huerta(text), 1), words)
+        textstat.set_lang("en")
+        return ReadingLevel(locale, "flesch-kincaid-grade", round(textstat.flesch_kincaid_grade(text), 1), words)
+
+
+def section_level(content: Content, section: Section, locale: str) -> ReadingLevel:
+    return measure(" ".join(section_prose(content, section, locale)), locale)
+
+
+def document_level(content: Content, document: Document, locale: str) -> ReadingLevel:
+    prose = (s for section in document.sections for s in section_prose(content, section, locale))
+    return measure(" ".join(prose), locale)
