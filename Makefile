@@ -1,0 +1,74 @@
+# Clara — run `make help` for the targets. `make run` and `make test` set up what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CONTENT ?= content.json
+HOST ?= 127.0.0.1
+PORT ?= 8000
+API_URL ?= http://$(HOST):$(PORT)
+export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
+export KIVY_NO_ARGS := 1
+
+.PHONY: help install node chromium run test test-fast mobile screenshots check-content schema bench soak lint format clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP) ## Create .venv with the runtime and test dependencies
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.installed ## Install the npm modules (GraphiQL page, graphql-http audit, axe-core, playwright-core)
+
+chromium: ## Install Debian's headless Chromium when it is missing (browser tests)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP) ## Serve the API on $(API_URL) with the bundled content
+	-@$(MAKE) --no-print-directory node || echo "npm modules not installed: the GraphiQL page will say how to install them"
+	CONTENT_PATH=$(CONTENT) HOST=$(HOST) PORT=$(PORT) $(PY) -m api
+
+test: $(STAMP) node chromium ## Run the whole test suite (sets up what it needs)
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## Run the tests that need no browser
+	$(PY) -m pytest -m "not browser"
+
+mobile: $(STAMP) ## Run the phone app in a desktop window against API_URL
+	API_URL=$(API_URL) $(PY) -m mobile
+
+screenshots: $(STAMP) ## Write the app's screenshots (both languages, 100% and 200%) to build/screenshots/
+	$(PY) -m mobile.screenshots_all build/screenshots
+
+check-content: $(STAMP) ## Validate a content file (CONTENT=path) and print its reading levels
+	$(PY) -m api.content check $(CONTENT)
+
+schema: $(STAMP) ## Regenerate schema.graphql and content.schema.json from the code
+	$(PY) -m api.content jsonschema content.schema.json
+	$(PY) -m api.schema.print schema.graphql
+
+bench: $(STAMP) ## Run the benchmarks (QUICK=1 for a smoke run) and write bench/results.json
+	$(PY) -m bench $(if $(QUICK),--quick,)
+
+soak: $(STAMP) node ## Run the 60-second soak and reload tests
+	SOAK_SECONDS=60 $(PY) -m pytest -m soak tests/api/test_soak.py
+
+lint: $(STAMP) ## Lint with ruff
+	$(PY) -m ruff check .
+
+format: $(STAMP) ## Format with ruff
+	$(PY) -m ruff format .
+
+clean: ## Remove the environment and build output
+	rm -rf $(VENV) node_modules build .pytest_cache .ruff_cache

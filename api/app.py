@@ -1,0 +1,69 @@
+"""The ASGI application: routes, middleware and the content lifecycle, top to bottom.
+
+This is the top of the import graph: it wires the content model, the GraphQL endpoint and the
+embeds together and nothing imports it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api.content.live import LiveContent
+from api.embed.routes import routes as embed_routes
+from api.http.endpoint import GraphQLEndpoint
+from api.http.middleware import AccessLogMiddleware, CorsMiddleware
+from api.settings import Settings, from_env
+
+log = logging.getLogger("clara")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    snapshot = request.app.state.content.current
+    return JSONResponse(
+        {"status": "ok", "version": snapshot.version, "loadedAt": snapshot.loaded_at.isoformat()},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def create_app(settings: Settings | None = None, content: LiveContent | None = None) -> Starlette:
+    """Build the app. ``content`` defaults to the file named by the settings, loaded at start-up."""
+    settings = settings or from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if content is None:
+            app.state.content = LiveContent.open(settings.content_path)
+        log.info("serving content version %s from %s", app.state.content.current.version,
+                 app.state.content.path)
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, app.state.content.reload))
+        yield
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGHUP)
+
+    graphql = GraphQLEndpoint(settings)
+    routes = [
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
+        *embed_routes,
+    ]
+    middleware = [
+        Middleware(AccessLogMiddleware),
+        Middleware(CorsMiddleware, origins=settings.cors_origins),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.settings = settings
+    if content is not None:
+        app.state.content = content
+    return app

@@ -1,0 +1,71 @@
+"""``python -m api.content check [PATH]`` and ``python -m api.content jsonschema [OUT]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from api.content.model import Content
+from api.content.readability import document_level, section_level
+from api.content.snapshot import ContentError, load_file
+
+# The bar for the bundled content (issue: foundation). Patient-education guidance asks for grade 6.
+MAX_ENGLISH_GRADE = 8.0
+MIN_SPANISH_EASE = 70.0
+
+
+def within_bar(locale: str, value: float) -> bool:
+    return value >= MIN_SPANISH_EASE if locale == "es" else value <= MAX_ENGLISH_GRADE
+
+
+def check(path: str) -> int:
+    """Validate a content file and print its reading levels; 0 when all is well."""
+    try:
+        snapshot = load_file(path)
+    except ContentError as exc:
+        print(f"{path}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    content = snapshot.content
+    print(f"{path}: valid, version {snapshot.version}, {len(content.documents)} document(s), "
+          f"{len(content.treatments)} treatments, {len(content.glossary)} glossary terms, "
+          f"{len(content.strings)} UI strings")
+    status = 0
+    for doc in content.documents:
+        print(f"\nReading level of {doc.slug!r} (English: Flesch-Kincaid grade, lower is easier; "
+              f"Spanish: Fernández-Huerta, higher is easier)")
+        print(f"  {'section':<28}" + "".join(f"{code:>24}" for code in snapshot.locales))
+        for section in doc.sections:
+            cells = [section_level(content, section, code).label for code in snapshot.locales]
+            print(f"  {section.id:<28}" + "".join(f"{c:>24}" for c in cells))
+        levels = [document_level(content, doc, code) for code in snapshot.locales]
+        print(f"  {'WHOLE PAGE':<28}" + "".join(f"{lv.label:>24}" for lv in levels))
+        for level in levels:
+            if not within_bar(level.locale, level.value):
+                status = 1
+                print(f"  {doc.slug}: {level.locale} reading level {level.label} is outside the bar "
+                      f"(English grade ≤ {MAX_ENGLISH_GRADE}, Spanish ≥ {MIN_SPANISH_EASE})", file=sys.stderr)
+    return status
+
+
+def write_json_schema(out: str) -> int:
+    schema = Content.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    Path(out).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 1 and argv[0] == "check":
+        return check(argv[1] if len(argv) > 1 else "content.json")
+    if len(argv) >= 1 and argv[0] == "jsonschema":
+        return write_json_schema(argv[1] if len(argv) > 1 else "content.schema.json")
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+routes: list = []  # filled by the embeds work

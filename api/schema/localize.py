@@ -1,0 +1,107 @@
+"""How schema objects carry their language, and how a text is picked with an honest fallback.
+
+Every object the schema returns is an :class:`At`: a content record plus the locale it is being
+read in. Fields resolve by name from the record; a :class:`LocalizedText` becomes the string in
+that locale, or, when that language has no text, the fallback locale's string, with the path of
+the field recorded in the response's ``extensions.localeFallbacks`` so a client is never silently
+shown another language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError, GraphQLResolveInfo
+from pydantic import BaseModel
+
+from api.content.live import LiveContent
+from api.content.locales import UnsupportedLocale, resolve
+from api.content.model import LocalizedList, LocalizedText
+from api.content.snapshot import Snapshot
+
+
+@dataclass
+class RequestContext:
+    """What the resolvers of one request share: one snapshot, the negotiated locale, fallbacks."""
+
+    live: LiveContent
+    snapshot: Snapshot
+    locale: str
+    fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A content record read in one locale."""
+
+    value: Any
+    locale: str
+
+
+def context_of(info: GraphQLResolveInfo) -> RequestContext:
+    return info.context
+
+
+def pick_locale(info: GraphQLResolveInfo, tag: str | None) -> str:
+    """The locale a root field is read in: its ``locale`` argument, else the negotiated one."""
+    ctx = context_of(info)
+    if tag is None:
+        return ctx.locale
+    try:
+        return resolve(tag, ctx.snapshot.locales)
+    except UnsupportedLocale as exc:
+        raise GraphQLError(
+            str(exc), extensions={"code": "UNSUPPORTED_LOCALE", "supportedLocales": exc.supported}
+        ) from None
+
+
+def text(value: LocalizedText | None, locale: str, info: GraphQLResolveInfo) -> str | None:
+    """``value`` in ``locale``; else its fallback's text, recorded as a fallback."""
+    if value is None:
+        return None
+    found = value.get(locale)
+    if found is not None:
+        return found
+    ctx = context_of(info)
+    for candidate in _fallback_chain(ctx.snapshot, locale):
+        found = value.get(candidate)
+        if found is not None:
+            ctx.fallbacks.append(
+                {"path": info.path.as_list(), "requestedLocale": locale, "servedLocale": candidate}
+            )
+            return found
+    return None
+
+
+def _fallback_chain(snapshot: Snapshot, locale: str) -> list[str]:
+    by_code = {loc.code: loc for loc in snapshot.content.locales}
+    chain, seen = [], {locale}
+    current = by_code.get(locale)
+    while current is not None and current.fallback and current.fallback not in seen:
+        chain.append(current.fallback)
+        seen.add(current.fallback)
+        current = by_code.get(current.fallback)
+    default = snapshot.content.default_locale
+    if default not in seen:
+        chain.append(default)
+    return chain
+
+
+def localize(value: Any, locale: str, info: GraphQLResolveInfo) -> Any:
+    """Turn a record, list or text into what the schema returns for ``locale``."""
+    if isinstance(value, LocalizedText):
+        return text(value, locale, info)
+    if isinstance(value, LocalizedList):
+        return value.root.get(locale) or []
+    if isinstance(value, BaseModel):
+        return At(value, locale)
+    if isinstance(value, list):
+        return [localize(item, locale, info) for item in value]
+    return value
+
+
+def localized_resolver(attname: str, default: Any, root: At, info: GraphQLResolveInfo, **_: Any) -> Any:
+    """Default resolver of every content type: the record's attribute, read in the root's locale."""
+    return localize(getattr(root.value, attname, default), root.locale, info)

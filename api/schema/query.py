@@ -1,0 +1,254 @@
+"""The root Query: thin resolvers that pick a locale and hand off to the content and search layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from api import search as search_index
+from api.schema.localize import At, context_of, pick_locale
+from api.schema.types import (
+    Document,
+    GlossaryTerm,
+    Locale,
+    Treatment,
+    TreatmentCategory,
+    UiString,
+)
+
+LOCALE_ARG = "BCP 47 language tag ('es', 'es-US', 'en-GB'). Default: the request's Accept-Language."
+MAX_SEARCH_CHARS = 200
+MAX_FIRST = 50
+
+
+class SearchHitKind(graphene.Enum):
+    class Meta:
+        description = "What a search hit points at."
+
+    DOCUMENT = "document"
+    SECTION = "section"
+    TREATMENT = "treatment"
+    TERM = "term"
+
+
+class Highlight(graphene.ObjectType):
+    class Meta:
+        description = "A matched word inside a snippet, as a character range."
+
+    start = graphene.Int(required=True, description="Offset of the match in the snippet.")
+    length = graphene.Int(required=True, description="Length of the match.")
+
+
+class SearchHit(graphene.ObjectType):
+    class Meta:
+        description = "One search result."
+
+    kind = graphene.Field(SearchHitKind, required=True, description="What the hit is.")
+    id = graphene.ID(required=True, description="Id of the hit: slug, section id, treatment id or term id.")
+    document_slug = graphene.ID(description="Document that shows it (none for glossary terms).")
+    section_id = graphene.ID(description="Section that shows it, when there is one.")
+    title = graphene.String(required=True, description="Title of the hit in the searched locale.")
+    snippet = graphene.String(required=True, description="Plain-text excerpt around the first match.")
+    snippet_html = graphene.String(
+        required=True, description="The snippet, HTML-escaped, with matches in <mark> elements."
+    )
+    highlights = graphene.List(
+        graphene.NonNull(Highlight), required=True, description="Where the matches are in `snippet`."
+    )
+    score = graphene.Float(required=True, description="Relevance; higher is better.")
+
+    @staticmethod
+    def resolve_highlights(root: search_index.Hit, info: GraphQLResolveInfo) -> list[dict[str, int]]:
+        return [{"start": s, "length": n} for s, n in root.highlights]
+
+
+class SyncedDocument(graphene.ObjectType):
+    class Meta:
+        description = "A document in one locale, as an offline client stores it."
+
+    slug = graphene.ID(required=True, description="The document's slug.")
+    locale = graphene.String(required=True, description="The locale of this copy.")
+    version = graphene.String(required=True, description="The document's version.")
+    document = graphene.Field(Document, required=True, description="The complete document in that locale.")
+
+
+class SyncPayload(graphene.ObjectType):
+    class Meta:
+        description = (
+            "What an offline client needs to bring its copy up to date. When `fullSync` is true, "
+            "`documents` is everything and the client drops what is not in it."
+        )
+
+    version = graphene.String(required=True, description="The current content version: send it as `since` next time.")
+    since = graphene.String(description="The version the client said it has.")
+    full_sync = graphene.Boolean(
+        required=True, description="True when `since` was missing, unknown or expired: a complete copy."
+    )
+    locales = graphene.List(graphene.NonNull(graphene.String), required=True, description="The locales sent.")
+    documents = graphene.List(
+        graphene.NonNull(SyncedDocument), required=True, description="Documents new or changed since `since`."
+    )
+    removed_slugs = graphene.List(
+        graphene.NonNull(graphene.ID), required=True, description="Documents removed since `since`."
+    )
+
+
+def _locales_arg(info: GraphQLResolveInfo, tags: list[str] | None) -> list[str]:
+    snapshot = context_of(info).snapshot
+    if not tags:
+        return snapshot.locales
+    return list(dict.fromkeys(pick_locale(info, tag) for tag in tags[:10]))
+
+
+def _changed_since(info: GraphQLResolveInfo, since: str | None) -> tuple[bool, list[str], list[str]]:
+    """(full sync?, slugs to send, slugs removed) for a client that has ``since``."""
+    ctx = context_of(info)
+    current = ctx.snapshot.document_versions
+    if since == ctx.snapshot.version:
+        return False, [], []
+    before = ctx.live.document_versions_at(since) if since else None
+    if before is None:
+        return True, list(current), []
+    changed = [slug for slug, version in current.items() if before.get(slug) != version]
+    removed = [slug for slug in before if slug not in current]
+    return False, changed, removed
+
+
+class Query(graphene.ObjectType):
+    class Meta:
+        description = "Patient-education content in English and Spanish."
+
+    locales = graphene.List(
+        graphene.NonNull(Locale), required=True,
+        description="The supported locales, with their native names and language-choice strings.",
+    )
+    documents = graphene.List(
+        graphene.NonNull(Document), required=True, locale=graphene.String(description=LOCALE_ARG),
+        description="Every document.",
+    )
+    document = graphene.Field(
+        Document, slug=graphene.String(required=True, description="The document's slug."),
+        locale=graphene.String(description=LOCALE_ARG), description="One document by slug, or null.",
+    )
+    treatments = graphene.List(
+        graphene.NonNull(Treatment), required=True,
+        category=graphene.String(description="Only this category (id), e.g. 'radiation-therapy'."),
+        locale=graphene.String(description=LOCALE_ARG), description="Every treatment, or those of a category.",
+    )
+    treatment = graphene.Field(
+        Treatment, id=graphene.ID(required=True, description="Treatment id."),
+        locale=graphene.String(description=LOCALE_ARG), description="One treatment by id, or null.",
+    )
+    treatment_categories = graphene.List(
+        graphene.NonNull(TreatmentCategory), required=True, locale=graphene.String(description=LOCALE_ARG),
+        description="The treatment categories.",
+    )
+    glossary = graphene.List(
+        graphene.NonNull(GlossaryTerm), required=True, locale=graphene.String(description=LOCALE_ARG),
+        description="Every glossary term, in the content's order.",
+    )
+    strings = graphene.List(
+        graphene.NonNull(UiString), required=True, locale=graphene.String(description=LOCALE_ARG),
+        keys=graphene.List(graphene.NonNull(graphene.String), description="Only these keys."),
+        description="UI strings for the app and the embeds.",
+    )
+    search = graphene.List(
+        graphene.NonNull(SearchHit), required=True,
+        query=graphene.String(required=True, description="Words to find; accents and case do not matter."),
+        locale=graphene.String(description=LOCALE_ARG),
+        first=graphene.Int(default_value=10, description=f"How many hits (1-{MAX_FIRST})."),
+        description="Ranked hits in one language: documents, sections, treatments and glossary terms.",
+    )
+    sync = graphene.Field(
+        SyncPayload, required=True,
+        since=graphene.String(description="The content version the client has; omit on first sync."),
+        locales=graphene.List(graphene.NonNull(graphene.String), description="Locales to send; default all."),
+        description="For offline clients: what changed since a version.",
+    )
+
+    @staticmethod
+    def resolve_locales(root: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+        content = context_of(info).snapshot.content
+        return [
+            {"code": loc.code, "native_name": loc.native_name, "choose_prompt": loc.choose_prompt,
+             "continue_label": loc.continue_label, "fallback": loc.fallback,
+             "is_default": loc.code == content.default_locale}
+            for loc in content.locales
+        ]
+
+    @staticmethod
+    def resolve_documents(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+        code = pick_locale(info, locale)
+        return [At(d, code) for d in context_of(info).snapshot.content.documents]
+
+    @staticmethod
+    def resolve_document(root: Any, info: GraphQLResolveInfo, slug: str, locale: str | None = None) -> At | None:
+        code = pick_locale(info, locale)
+        found = context_of(info).snapshot.documents.get(slug)
+        return At(found, code) if found else None
+
+    @staticmethod
+    def resolve_treatments(
+        root: Any, info: GraphQLResolveInfo, category: str | None = None, locale: str | None = None
+    ) -> list[At]:
+        code = pick_locale(info, locale)
+        treatments = context_of(info).snapshot.content.treatments
+        return [At(t, code) for t in treatments if category is None or t.category == category]
+
+    @staticmethod
+    def resolve_treatment(root: Any, info: GraphQLResolveInfo, id: str, locale: str | None = None) -> At | None:  # noqa: A002
+        code = pick_locale(info, locale)
+        found = context_of(info).snapshot.treatments.get(id)
+        return At(found, code) if found else None
+
+    @staticmethod
+    def resolve_treatment_categories(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+        code = pick_locale(info, locale)
+        return [At(c, code) for c in context_of(info).snapshot.content.treatment_categories]
+
+    @staticmethod
+    def resolve_glossary(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+        code = pick_locale(info, locale)
+        return [At(g, code) for g in context_of(info).snapshot.content.glossary]
+
+    @staticmethod
+    def resolve_strings(
+        root: Any, info: GraphQLResolveInfo, locale: str | None = None, keys: list[str] | None = None
+    ) -> list[At]:
+        code = pick_locale(info, locale)
+        strings = context_of(info).snapshot.content.strings
+        wanted = set(keys) if keys is not None else None
+        return [At(s, code) for s in strings if wanted is None or s.key in wanted]
+
+    @staticmethod
+    def resolve_search(
+        root: Any, info: GraphQLResolveInfo, query: str, locale: str | None = None, first: int = 10
+    ) -> list[search_index.Hit]:
+        code = pick_locale(info, locale)
+        if len(query) > MAX_SEARCH_CHARS:
+            raise GraphQLError(
+                f"The search text is too long ({len(query)} characters; the most is {MAX_SEARCH_CHARS}).",
+                extensions={"code": "SEARCH_TOO_LONG", "max": MAX_SEARCH_CHARS},
+            )
+        if not 1 <= first <= MAX_FIRST:
+            raise GraphQLError(
+                f"`first` must be between 1 and {MAX_FIRST}.", extensions={"code": "BAD_USER_INPUT"}
+            )
+        return search_index.search(context_of(info).snapshot, query, code, first)
+
+    @staticmethod
+    def resolve_sync(
+        root: Any, info: GraphQLResolveInfo, since: str | None = None, locales: list[str] | None = None
+    ) -> dict[str, Any]:
+        ctx = context_of(info)
+        codes = _locales_arg(info, locales)
+        full, slugs, removed = _changed_since(info, since)
+        docs = [
+            {"slug": slug, "locale": code, "version": ctx.snapshot.document_versions[slug],
+             "document": At(ctx.snapshot.documents[slug], code)}
+            for slug in slugs for code in codes
+        ]
+        return {"version": ctx.snapshot.version, "since": since, "full_sync": full, "locales": codes,
+                "documents": docs, "removed_slugs": removed}

@@ -1,0 +1,100 @@
+"""Configuration from the environment, with defaults that serve the bundled content locally.
+
+Every knob a deployment turns is here, read once at start-up; nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {value!r}") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SystemExit(f"{name} must be true or false, got {value!r}")
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.replace(",", " ").split() if item.strip()]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one request may ask of the server."""
+
+    max_body_bytes: int = 1_000_000
+    max_query_chars: int = 20_000
+    max_tokens: int = 5_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_cost: int = 5_000
+    max_batch: int = 10
+    max_search_chars: int = 200
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    content_path: Path = ROOT / "content.json"
+    cors_origins: list[str] = field(default_factory=lambda: ["*"])
+    frame_ancestors: list[str] = field(default_factory=lambda: ["*"])
+    public_url: str = ""
+    introspection: bool = True
+    response_cache: bool = True
+    response_cache_entries: int = 2_000
+    document_cache_entries: int = 500
+    persisted_query_entries: int = 2_000
+    cache_max_age: int = 300
+    stale_while_revalidate: int = 86_400
+    limits: Limits = field(default_factory=Limits)
+    log_level: str = "info"
+
+
+def from_env() -> Settings:
+    """Read the settings from the environment (see README, 'Configuration')."""
+    return Settings(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=_int("PORT", 8000),
+        workers=_int("WORKERS", 1),
+        content_path=Path(os.environ.get("CONTENT_PATH", str(ROOT / "content.json"))),
+        cors_origins=_list("CORS_ORIGINS", ["*"]),
+        frame_ancestors=_list("FRAME_ANCESTORS", ["*"]),
+        public_url=os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        introspection=_bool("INTROSPECTION", True),
+        response_cache=_bool("RESPONSE_CACHE", True),
+        cache_max_age=_int("CACHE_MAX_AGE", 300),
+        limits=Limits(
+            max_body_bytes=_int("MAX_BODY_BYTES", Limits.max_body_bytes),
+            max_query_chars=_int("MAX_QUERY_CHARS", Limits.max_query_chars),
+            max_tokens=_int("MAX_TOKENS", Limits.max_tokens),
+            max_depth=_int("MAX_DEPTH", Limits.max_depth),
+            max_aliases=_int("MAX_ALIASES", Limits.max_aliases),
+            max_cost=_int("MAX_COST", Limits.max_cost),
+            max_batch=_int("MAX_BATCH", Limits.max_batch),
+        ),
+        log_level=os.environ.get("LOG_LEVEL", "info"),
+    )
