@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node chromium run test test-fast mobile screenshots check-content schema bench soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench soak lint format clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -32,14 +32,17 @@ node_modules/.installed: package.json
 
 node: node_modules/.installed ## Install the npm modules (GraphiQL page, graphql-http audit, axe-core, playwright-core)
 
-chromium: ## Install Debian's headless Chromium when it is missing (browser tests)
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+SYSTEM_PACKAGES := chromium espeak-ng
+sysdeps: ## Install the Debian packages the tests use (headless Chromium, espeak-ng) when missing
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing $$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
 run: $(STAMP) ## Serve the API on $(API_URL) with the bundled content
 	-@$(MAKE) --no-print-directory node || echo "npm modules not installed: the GraphiQL page will say how to install them"
 	CONTENT_PATH=$(CONTENT) HOST=$(HOST) PORT=$(PORT) $(PY) -m api
 
-test: $(STAMP) node chromium ## Run the whole test suite (sets up what it needs)
+test: $(STAMP) node sysdeps ## Run the whole test suite (sets up what it needs)
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Run the tests that need no browser

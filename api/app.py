@@ -21,6 +21,7 @@ from starlette.routing import Route
 from api.content.live import LiveContent
 from api.embed.routes import routes as embed_routes
 from api.http.endpoint import GraphQLEndpoint
+from api.http.graphiql import graphiql_asset
 from api.http.middleware import AccessLogMiddleware, CorsMiddleware
 from api.settings import Settings, from_env
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
+        Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
         *embed_routes,
     ]
     middleware = [

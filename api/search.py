@@ -60,6 +60,7 @@ class Entry:
     section_id: str | None
     title: str
     body: str
+    keywords: str = ""  # indexed like the title, never shown (other forms of a glossary term)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class LocaleIndex:
         index = len(self.entries)
         self.entries.append(entry)
         length = 0
-        for weight, text in ((TITLE_WEIGHT, entry.title), (1.0, entry.body)):
+        for weight, text in ((TITLE_WEIGHT, entry.title), (TITLE_WEIGHT, entry.keywords), (1.0, entry.body)):
             for token in _WORD.findall(fold(text)):
                 length += 1
                 slot = self.postings[token]
@@ -153,8 +154,7 @@ def build_index(snapshot: Snapshot, locale: str) -> LocaleIndex:
     for term in content.glossary:
         forms = term.also_matches.root.get(locale, []) if term.also_matches else []
         title = _text(term.term, locale, fb)
-        index.add(Entry("term", term.id, None, None, title,
-                        " ".join([_text(term.definition, locale, fb), *forms])))
+        index.add(Entry("term", term.id, None, None, title, _text(term.definition, locale, fb), " ".join(forms)))
     index.finish()
     return index
 

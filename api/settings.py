@@ -72,6 +72,9 @@ class Settings:
     stale_while_revalidate: int = 86_400
     limits: Limits = field(default_factory=Limits)
     log_level: str = "info"
+    limit_concurrency: int = 1_000
+    keep_alive_seconds: int = 5
+    graceful_shutdown_seconds: int = 20
 
 
 def from_env() -> Settings:
@@ -97,4 +100,7 @@ def from_env() -> Settings:
             max_batch=_int("MAX_BATCH", Limits.max_batch),
         ),
         log_level=os.environ.get("LOG_LEVEL", "info"),
+        limit_concurrency=_int("LIMIT_CONCURRENCY", 1_000),
+        keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
+        graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),
     )

@@ -1,0 +1,257 @@
+"""``/graphql``: GraphQL over HTTP with caching, persisted queries and limits.
+
+The path of a request: read the parameters (GET or POST), resolve a persisted query, negotiate the
+locale, answer ``304`` when the client already holds this exact answer, answer from the response
+cache when we already made it, else parse and validate (cached per query text), execute, and
+keep the bytes. Every key includes the content version, so a reload makes every cached answer
+stale at once without anyone clearing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from email.utils import format_datetime
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSyntaxError,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.content.locales import negotiate
+from api.http.graphiql import graphiql_page
+from api.http.limits import limits_rule
+from api.http.lru import LRU
+from api.http.params import Params, RequestError, from_body, from_query_string
+from api.http.persisted import PersistedQueries, PersistedQueryMiss, not_found_body
+from api.schema import schema
+from api.schema.localize import RequestContext
+from api.settings import Settings
+
+log = logging.getLogger("clara.graphql")
+
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+ALLOW = "GET, POST, OPTIONS"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed and validated query, kept per query text."""
+
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A finished answer: status and bytes, kept per content version and request."""
+
+    status: int
+    body: bytes
+    cacheable: bool
+
+
+def accepted_media_type(accept: str | None) -> str | None:
+    """``application/graphql-response+json`` when asked for, else ``application/json``; None if neither."""
+    if not accept:
+        return JSON
+    best: tuple[float, str] | None = None
+    for part in accept.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        media, quality = pieces[0].lower(), 1.0
+        for param in pieces[1:]:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        choice = {GRAPHQL_RESPONSE: GRAPHQL_RESPONSE, JSON: JSON, "application/*": JSON, "*/*": JSON}.get(media)
+        if choice and (best is None or quality > best[0] or (quality == best[0] and choice == GRAPHQL_RESPONSE)):
+            best = (quality, choice)
+    return best[1] if best else None
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+class GraphQLEndpoint:
+    """The ``/graphql`` route. One instance per app; its caches are bounded and per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.limits = settings.limits
+        self.rules = [*specified_rules, limits_rule(settings.limits)]
+        if not settings.introspection:
+            self.rules.append(NoSchemaIntrospectionCustomRule)
+        self.prepared: LRU[str, Prepared] = LRU(settings.document_cache_entries)
+        self.responses: LRU[str, Ready] = LRU(settings.response_cache_entries if settings.response_cache else 0)
+        self.persisted = PersistedQueries(settings.persisted_query_entries)
+        self.cache_control = (f"public, max-age={settings.cache_max_age}, "
+                              f"stale-while-revalidate={settings.stale_while_revalidate}")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        method = request.method
+        if method not in {"GET", "HEAD", "POST"}:
+            if method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": ALLOW})
+            return self._error(405, f"Method {method} is not allowed; use GET or POST.", "METHOD_NOT_ALLOWED",
+                               JSON, {"Allow": ALLOW})
+        media_type = accepted_media_type(request.headers.get("accept"))
+        if method != "POST" and "query" not in request.query_params and "extensions" not in request.query_params \
+                and "text/html" in request.headers.get("accept", ""):
+            return graphiql_page(request)
+        if media_type is None:
+            return self._error(406, f"This endpoint answers {GRAPHQL_RESPONSE} or {JSON}.", "NOT_ACCEPTABLE", JSON)
+        try:
+            params = from_query_string(request, self.limits) if method != "POST" \
+                else await from_body(request, self.limits)
+            return self.run(request, params, media_type, is_get=method != "POST")
+        except RequestError as exc:
+            return self._error(exc.status, exc.message, exc.code, media_type, exc.headers)
+
+    def run(self, request: Request, params: Params, media_type: str, is_get: bool) -> Response:
+        live = request.app.state.content
+        snapshot = live.current  # one version for the whole request
+        try:
+            query, _digest = self.persisted.resolve(params)
+        except PersistedQueryMiss:
+            return self._respond(200, _dumps(not_found_body()), media_type, "no-store", None, None)
+        locale = negotiate(request.headers.get("accept-language"), snapshot.locales,
+                           snapshot.content.default_locale)
+        key = "\x1f".join([
+            snapshot.version, locale, media_type, params.operation_name or "", query,
+            orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
+        ])
+        etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
+        last_modified = format_datetime(snapshot.modified_at, usegmt=True)
+        if is_get and _matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={
+                "ETag": etag, "Cache-Control": self.cache_control, "Last-Modified": last_modified,
+                "Vary": "Accept, Accept-Language", "Content-Language": locale})
+
+        ready = self.responses.get(key)
+        if ready is None:
+            ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale)
+            if isinstance(ready, Response):
+                return ready
+            if ready.cacheable:
+                self.responses.put(key, ready)
+        cacheable = is_get and ready.cacheable
+        return self._respond(ready.status, ready.body, media_type,
+                             self.cache_control if cacheable else "no-store",
+                             etag if cacheable else None, last_modified if cacheable else None, locale)
+
+    def _prepare(self, query: str) -> Prepared:
+        prepared = self.prepared.get(query)
+        if prepared is not None:
+            return prepared
+        try:
+            document = parse(query, no_location=False, max_tokens=self.limits.max_tokens)
+        except GraphQLSyntaxError as exc:
+            prepared = Prepared(None, [exc])
+        else:
+            errors = validate(schema.graphql_schema, document, self.rules, max_errors=20)
+            prepared = Prepared(None if errors else document, errors)
+        self.prepared.put(query, prepared)
+        return prepared
+
+    def _execute(self, request: Request, query: str, params: Params, media_type: str, is_get: bool,
+                 live: Any, snapshot: Any, locale: str) -> Ready | Response:
+        prepared = self._prepare(query)
+        if prepared.document is None:
+            status = 400 if media_type == GRAPHQL_RESPONSE else 200
+            body = {"errors": [e.formatted for e in prepared.errors]}
+            return Ready(status, _dumps(body), cacheable=False)
+        try:
+            operation = get_operation_ast(prepared.document, params.operation_name)
+        except GraphQLError:
+            operation = None
+        if operation is None:
+            message = (f"Unknown operation named {params.operation_name!r}." if params.operation_name
+                       else "The document has several operations; say which one with `operationName`.")
+            return Ready(400 if media_type == GRAPHQL_RESPONSE else 200,
+                         _dumps({"errors": [{"message": message}]}), cacheable=False)
+        if operation.operation is not OperationType.QUERY:
+            kind = operation.operation.value
+            if is_get:
+                return self._error(405, f"A {kind} cannot be sent with GET; use POST.", "METHOD_NOT_ALLOWED",
+                                   media_type, {"Allow": "POST"})
+        context = RequestContext(live=live, snapshot=snapshot, locale=locale)
+        result = execute(schema.graphql_schema, prepared.document, context_value=context,
+                         variable_values=params.variables, operation_name=params.operation_name)
+        if not isinstance(result, ExecutionResult):  # pragma: no cover - all our resolvers are sync
+            raise TypeError("asynchronous execution is not expected")
+        return self._finish(request, result, context, media_type)
+
+    def _finish(self, request: Request, result: ExecutionResult, context: RequestContext,
+                media_type: str) -> Ready:
+        body: dict[str, Any] = {}
+        internal = False
+        if result.errors:
+            body["errors"] = []
+            for error in result.errors:
+                if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+                    internal = True
+                    request_id = request.scope.get("state", {}).get("request_id", "")
+                    log.error("request %s: resolver failed at %s", request_id, error.path,
+                              exc_info=error.original_error)
+                    body["errors"].append({"message": f"Internal error (request id {request_id}).",
+                                           "path": error.path, "extensions": {"code": "INTERNAL"}})
+                else:
+                    body["errors"].append(error.formatted)
+        if result.data is None and result.errors and not internal:
+            # variables that could not be coerced: a request error, not an execution result
+            return Ready(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False)
+        body["data"] = result.data
+        if context.fallbacks:
+            body["extensions"] = {"localeFallbacks": context.fallbacks}
+        return Ready(200, _dumps(body), cacheable=not internal)
+
+    def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
+                 last_modified: str | None, locale: str | None = None) -> Response:
+        headers = {"Cache-Control": cache_control, "Vary": "Accept, Accept-Language"}
+        if etag:
+            headers["ETag"] = etag
+        if last_modified:
+            headers["Last-Modified"] = last_modified
+        if locale:
+            headers["Content-Language"] = locale
+        return Response(body, status_code=status, headers=headers, media_type=f"{media_type}; charset=utf-8")
+
+    def _error(self, status: int, message: str, code: str, media_type: str,
+               headers: dict[str, str] | None = None) -> Response:
+        body = _dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+        response = self._respond(status, body, media_type, "no-store", None, None)
+        response.headers.update(headers or {})
+        return response
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))

@@ -1,0 +1,42 @@
+"""Shared fixtures: the bundled content, a minimal fixture, and real servers on free ports."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server import ROOT, LiveServer
+
+BUNDLED = ROOT / "content.json"
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal.json"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The API serving the bundled content, shared by the tests that only read."""
+    folder = tmp_path_factory.mktemp("server")
+    content = folder / "content.json"
+    shutil.copy(BUNDLED, content)
+    live = LiveServer(content, folder / "server.log").start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[callable]:
+    """Start a private server (for tests that change its content or its settings)."""
+    started: list[LiveServer] = []
+
+    def start(content: Path | None = None, **env: str) -> LiveServer:
+        path = tmp_path / f"content-{len(started)}.json"
+        shutil.copy(content or BUNDLED, path)
+        live = LiveServer(path, tmp_path / f"server-{len(started)}.log", **env).start()
+        started.append(live)
+        return live
+
+    yield start
+    for live in started:
+        live.stop()
