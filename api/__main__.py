@@ -9,6 +9,7 @@ down: the new worker fails its start and the old one keeps serving.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 import uvicorn
@@ -19,6 +20,8 @@ from api.settings import from_env
 
 def main() -> int:
     settings = from_env()
+    # Until the app installs its reload handler, a SIGHUP must not kill the process.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         load_file(settings.content_path)  # fail fast, with every problem listed, before binding the port

@@ -23,10 +23,16 @@ from api.content.snapshot import Snapshot
 
 _WORD = re.compile(r"\w+")
 _STOP = {
-    "en": set("a an and are as at be by for from has have how i if in is it its of on or our that the "
-              "their them they this to was we what when which who will with you your".split()),
-    "es": set("a al con de del e el en es esta este la las lo los o para por que se su sus un una uno "
-              "unos unas y ya le les usted".split()),
+    "en": set(
+        "a an and are as at be by for from has have how i if in is it its of on or our that the their "
+        "them they this to was we what when which who will with you your"
+        .split()
+    ),
+    "es": set(
+        "a al con de del e el en es esta este la las le les lo los o para por que se su sus un una unas "
+        "uno unos usted y ya"
+        .split()
+    ),
 }
 TITLE_WEIGHT = 3.0
 PREFIX_WEIGHT = 0.6

@@ -8,6 +8,7 @@ GraphiQL's own introspection query is deep by nature, and its breadth still coun
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from graphql import (
@@ -44,10 +45,8 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> Any:
             counts = {"cost": 0, "aliases": 0, "depth": 0}
-            try:
+            with contextlib.suppress(_TooMuch):  # counting stops at the first limit passed
                 self._walk(node.selection_set, 1, counts, frozenset(), introspection=False)
-            except _TooMuch:
-                pass
             name = f" {node.name.value!r}" if node.name else ""
             if counts["depth"] > limits.max_depth:
                 self.report_error(GraphQLError(

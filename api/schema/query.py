@@ -198,7 +198,7 @@ class Query(graphene.ObjectType):
         return [At(t, code) for t in treatments if category is None or t.category == category]
 
     @staticmethod
-    def resolve_treatment(root: Any, info: GraphQLResolveInfo, id: str, locale: str | None = None) -> At | None:  # noqa: A002
+    def resolve_treatment(root: Any, info: GraphQLResolveInfo, id: str, locale: str | None = None) -> At | None:
         code = pick_locale(info, locale)
         found = context_of(info).snapshot.treatments.get(id)
         return At(found, code) if found else None

@@ -402,7 +402,7 @@ class Document(ContentType):
         return At(context_of(info).snapshot.content.institution, root.locale)
 
     @staticmethod
-    def resolve_section(root: At, info: GraphQLResolveInfo, id: str) -> At | None:  # noqa: A002
+    def resolve_section(root: At, info: GraphQLResolveInfo, id: str) -> At | None:
         found = next((s for s in root.value.sections if s.id == id), None)
         return At(found, root.locale) if found else None
 
