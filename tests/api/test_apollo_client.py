@@ -1,0 +1,23 @@
+"""Apollo Client's persisted-query link, unchanged, works against the live server (node)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.server import ROOT
+
+
+def test_apollo_persisted_query_link_with_get_for_hashed_queries(own_server) -> None:
+    live = own_server()
+    result = subprocess.run(["node", "tests/api/apollo_apq.mjs", f"{live.url}/graphql"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["results"] == ["Radioterapia de protones"] * 2
+    first, register, cached = report["requests"]
+    assert (first["method"], first["cacheControl"]) == ("GET", "no-store")  # PersistedQueryNotFound
+    assert "extensions=" in first["url"] and "query=" not in first["url"]
+    assert register["method"] == "POST"
+    assert cached["method"] == "GET" and "query=" not in cached["url"]
+    assert cached["etag"] and cached["cacheControl"].startswith("public")
