@@ -39,6 +39,7 @@ def test_reading_level_is_within_the_bar(snapshot, locale: str) -> None:
         assert level.value >= MIN_SPANISH_EASE, level.label
 
 
+@pytest.mark.skipif(not SOURCE.exists(), reason="shared/source is not beside the checkout")
 def test_the_source_page_reads_harder_than_ours() -> None:
     """The measure is meaningful: the source itself is far above our bar."""
     from api.content.readability import measure
