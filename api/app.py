@@ -22,7 +22,7 @@ from api.content.live import LiveContent
 from api.embed.routes import routes as embed_routes
 from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
-from api.http.middleware import AccessLogMiddleware, CorsMiddleware
+from api.http.middleware import AccessLogMiddleware, CorsMiddleware, SecurityHeadersMiddleware
 from api.settings import Settings, from_env
 
 log = logging.getLogger("clara")
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     ]
     middleware = [
         Middleware(AccessLogMiddleware),
+        Middleware(SecurityHeadersMiddleware),
         Middleware(CorsMiddleware, origins=settings.cors_origins),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -105,3 +105,30 @@ async def _preflight(send: Send, allow_origin: bytes) -> None:
         (b"vary", b"Origin"),
     ]})
     await send({"type": "http.response.body", "body": b""})
+
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries (OWASP Secure Headers); a route may set stricter ones itself."""
+
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"cross-origin-resource-policy", b"cross-origin"),  # public content, meant to be embedded
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *[(k, v) for k, v in self.HEADERS if k not in present]]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

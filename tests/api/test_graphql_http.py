@@ -316,3 +316,10 @@ def test_cors_allows_browser_front_ends(server) -> None:
     assert preflight.headers["access-control-allow-origin"] == "*"
     simple = get(server.url, "{ locales { code } }", headers={"Origin": "https://partner.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
+
+
+def test_every_response_carries_the_basic_security_headers(server) -> None:
+    for response in [httpx.get(f"{server.url}/healthz"), post(server.url, "{ locales { code } }"),
+                     httpx.get(f"{server.url}/nope")]:
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
