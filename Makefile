@@ -65,7 +65,7 @@ bench: $(STAMP) ## Run the benchmarks (QUICK=1 for a smoke run) and write bench/
 	$(PY) -m bench $(if $(QUICK),--quick,)
 
 soak: $(STAMP) node ## Run the 60-second soak and reload tests
-	SOAK_SECONDS=60 $(PY) -m pytest -m soak tests/api/test_soak.py
+	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py
 
 lint: $(STAMP) ## Lint with ruff
 	$(PY) -m ruff check .
