@@ -1,0 +1,91 @@
+"""``GET /embed/{slug}``: a document, or one section of it, as a complete accessible HTML page.
+
+The path of a request: check the parameters (any mistake is a 404 page in the reader's language),
+answer ``304`` when the client holds this exact page, else take the rendered bytes from a bounded
+cache keyed by everything they depend on, rendering once per key. The document's own version is in
+the key, so a content reload makes exactly the changed pages stale without anyone clearing anything.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from api.content.snapshot import Snapshot
+from api.embed import caching, headers
+from api.embed.params import EmbedRequest, NotOurs, parse, query_of
+from api.embed.templates import TEMPLATE_VERSION, render
+from api.embed.urls import Urls
+from api.embed.view import Reader, page_view
+from api.http.lru import LRU
+
+PAGES: LRU[tuple[str, ...], bytes] = LRU(256)
+NOT_FOUND_CACHE = "public, max-age=60"
+
+
+def page_key(snapshot: Snapshot, req: EmbedRequest, urls: Urls) -> tuple[str, ...]:
+    """Everything the bytes of a page depend on."""
+    return (snapshot.document_versions[req.slug], TEMPLATE_VERSION, urls.base, req.slug, req.locale,
+            req.section.id if req.section else "", req.origin or "")
+
+
+def render_page(snapshot: Snapshot, req: EmbedRequest, urls: Urls) -> bytes:
+    def href(locale: str, section: str | None) -> str:
+        return urls.page(req.slug, locale, section, req.origin)
+
+    view = page_view(snapshot, req.document, req.locale, req.section, href)
+    own = urls.page(req.slug, req.locale, req.section.id if req.section else None, None, absolute=True)
+    oembed = f"{urls.base}/oembed?{urlencode({'url': own, 'format': 'json'}, quote_via=quote)}"
+    return render("page.html", page=view, locale=req.locale, page_title=view.page_title,
+                  parent_origin=req.origin, static=urls.static, oembed_href=oembed).encode()
+
+
+def not_found_page(snapshot: Snapshot, error: NotOurs, urls: Urls, frame_sources: tuple[str, ...]) -> Response:
+    read = Reader(snapshot, error.locale)
+    labels = {"notFoundTitle": read.label("embed.notFoundTitle"), "notFoundBody": read.label("embed.notFoundBody"),
+              "readFullPage": read.label("embed.readFullPage"), "poweredBy": read.label("embed.poweredBy")}
+    full = urls.page(error.slug, error.locale, None, None) if error.slug else None
+    body = render("not_found.html", labels=labels, locale=error.locale, page_title=labels["notFoundTitle"].text,
+                  parent_origin=None, static=urls.static, oembed_href=None, full_page_href=full)
+    return HTMLResponse(body, status_code=404, headers={
+        **headers.page_headers(frame_sources), "Cache-Control": NOT_FOUND_CACHE, "Content-Language": error.locale})
+
+
+async def embed_page(request: Request) -> Response:
+    settings = request.app.state.settings
+    snapshot = request.app.state.content.current  # one version for the whole request
+    urls = Urls.of(request, settings.public_url)
+    frame_sources = tuple(settings.frame_ancestors)
+    try:
+        req = parse(snapshot, request.path_params["slug"], query_of(request.query_params.multi_items()),
+                    request.headers.get("accept-language"))
+    except NotOurs as error:
+        return not_found_page(snapshot, error, urls, frame_sources)
+    key = page_key(snapshot, req, urls)
+    tag = caching.etag(*key)
+    common = {
+        **headers.page_headers(frame_sources),
+        "ETag": tag,
+        "Last-Modified": caching.last_modified(snapshot),
+        "Cache-Control": caching.cache_control(settings.cache_max_age, settings.stale_while_revalidate),
+        "Content-Language": req.locale,
+    }
+    if req.negotiated:
+        common["Vary"] = "Accept-Language"
+    if caching.matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=common)
+    body = PAGES.get(key)
+    if body is None:
+        body = render_page(snapshot, req, urls)
+        PAGES.put(key, body)
+    return HTMLResponse(body, headers=common)
+
+
+async def embed_not_found(request: Request) -> Response:
+    """Any other path under ``/embed``: the same 404 page, never the framework's plain text."""
+    snapshot = request.app.state.content.current
+    settings = request.app.state.settings
+    return not_found_page(snapshot, NotOurs(snapshot.content.default_locale), Urls.of(request, settings.public_url),
+                          tuple(settings.frame_ancestors))

@@ -1,0 +1,286 @@
+"""What one embed page shows, read from one snapshot in one language: plain data for the templates.
+
+Nothing here knows about HTTP or HTML. Each text is a :class:`Shown`, which remembers the language
+it is really in: when a text is missing in the page's language, its fallback is shown and the
+template marks that element with its own ``lang``, so a screen reader switches voice instead of
+reading English words with Spanish rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from api.content.model import (
+    CalloutBlock,
+    CareTeamBlock,
+    DecisionFactorsBlock,
+    Document,
+    ListBlock,
+    LocalizedText,
+    ParagraphBlock,
+    Section,
+    TreatmentsBlock,
+)
+from api.content.snapshot import Snapshot
+from api.embed.dates import format_date
+from api.embed.glossary import Use, find_uses, split
+
+LABELS = {
+    "skip": "embed.skipToContent",
+    "contents": "embed.contents",
+    "source": "embed.source",
+    "lastReviewed": "embed.lastReviewed",
+    "disclaimer": "embed.disclaimerHeading",
+    "readFullPage": "embed.readFullPage",
+    "notFoundTitle": "embed.notFoundTitle",
+    "notFoundBody": "embed.notFoundBody",
+    "poweredBy": "embed.poweredBy",
+    "backToTop": "embed.backToTop",
+    "reviewedBy": "about.reviewedBy",
+    "retrieved": "about.retrieved",
+    "howItWorks": "treatment.howItWorks",
+    "atInstitution": "treatment.atInstitution",
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as shown; ``lang`` is set only when it is not in the page's language."""
+
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary word in a sentence, with its plain definition."""
+
+    text: str
+    label: Shown  # "What “tumor” means"
+    definition: Shown
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Running text with its first uses of glossary terms picked out."""
+
+    parts: tuple[str | Term, ...]
+    lang: str | None = None
+
+    @property
+    def has_terms(self) -> bool:
+        return any(isinstance(p, Term) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    name: Shown
+    summary: Rich
+    how_it_works: Rich
+    facts: tuple[Rich, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: Shown
+    description: Rich
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One block; which fields are filled depends on ``kind`` (the content model's block type)."""
+
+    kind: str
+    id: str
+    text: Rich | None = None
+    items: tuple[Rich, ...] = ()
+    cards: tuple[Card, ...] = ()
+    entries: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: str
+    heading: Shown
+    blocks: tuple[BlockView, ...]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: Shown
+    publisher: Shown
+    url: str | None
+    retrieved: dt.date
+    retrieved_text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: Shown
+    hreflang: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A document, or one section of it, in one language."""
+
+    locale: str
+    title: Shown
+    summary: Shown
+    heading: Shown  # the h1: the document's title, or the section's heading
+    page_title: str  # <title>, and the iframe's title on a partner page
+    single_section: bool
+    level: int  # heading level of the sections' headings (blocks nest below it)
+    sections: tuple[SectionView, ...]
+    labels: dict[str, Shown]
+    last_reviewed: dt.date
+    last_reviewed_text: str
+    reviewed_by: Shown
+    sources: tuple[SourceView, ...]
+    disclaimer: Shown
+    languages: tuple[Link, ...]
+    full_page_href: str | None
+
+
+Href = Callable[[str, str | None], str]  # (locale, section id or None) → a link to that embed page
+
+
+def fallback_chain(snapshot: Snapshot, locale: str) -> list[str]:
+    """``locale``, then its fallbacks in order, then the default locale: where a missing text is sought."""
+    by_code = {loc.code: loc for loc in snapshot.content.locales}
+    chain = [locale]
+    current = by_code.get(locale)
+    while current is not None and current.fallback and current.fallback not in chain:
+        chain.append(current.fallback)
+        current = by_code.get(current.fallback)
+    if snapshot.content.default_locale not in chain:
+        chain.append(snapshot.content.default_locale)
+    return chain
+
+
+class Reader:
+    """Reads localized texts for a page in ``locale``, falling back honestly."""
+
+    def __init__(self, snapshot: Snapshot, locale: str) -> None:
+        self.snapshot = snapshot
+        self.locale = locale
+        self.chain = fallback_chain(snapshot, locale)
+
+    def shown(self, value: LocalizedText | None) -> Shown:
+        if value is not None:
+            for code in self.chain:
+                text = value.get(code)
+                if text is not None:
+                    return Shown(text, None if code == self.locale else code)
+        return Shown("")
+
+    def label(self, key: str) -> Shown:
+        return self.shown(self.snapshot.strings.get(key))
+
+    def rich(self, value: LocalizedText, term_ids: list[str], used: set[str]) -> Rich:
+        """``value`` with the first use of each of ``term_ids`` not yet in ``used`` marked."""
+        shown = self.shown(value)
+        language = shown.lang or self.locale
+        forms = {}
+        for term_id in term_ids:
+            term = self.snapshot.glossary.get(term_id)
+            if term is not None:
+                also = term.also_matches.root.get(language, []) if term.also_matches else []
+                forms[term_id] = [t for t in [term.term.get(language), *also] if t]
+        parts = split(shown.text, find_uses(shown.text, forms, used))
+        return Rich(tuple(self._term(shown.text, p) if isinstance(p, Use) else p for p in parts), shown.lang)
+
+    def _term(self, text: str, use: Use) -> Term:
+        term = self.snapshot.glossary[use.term_id]
+        name = self.shown(term.term)
+        label = self.label("embed.definitionOf")
+        return Term(
+            text=text[use.start:use.end],
+            label=Shown(label.text.replace("{term}", name.text), label.lang),
+            definition=self.shown(term.definition),
+        )
+
+    # ---- blocks -------------------------------------------------------------------------
+
+    def section(self, section: Section) -> SectionView:
+        return SectionView(section.id, self.shown(section.heading), tuple(self.block(b) for b in section.blocks))
+
+    def block(self, block: object) -> BlockView:
+        if isinstance(block, ParagraphBlock | CalloutBlock):
+            return BlockView(block.type, block.id, text=self.rich(block.text, block.term_ids, set()))
+        if isinstance(block, ListBlock):
+            used: set[str] = set()
+            return BlockView("list", block.id, items=tuple(self.rich(i, block.term_ids, used) for i in block.items))
+        if isinstance(block, TreatmentsBlock):
+            return BlockView("treatments", block.id, cards=tuple(
+                self.card(t, block.term_ids) for t in block.treatment_ids if t in self.snapshot.treatments))
+        if isinstance(block, CareTeamBlock | DecisionFactorsBlock):
+            records = self.snapshot.roles if isinstance(block, CareTeamBlock) else self.snapshot.factors
+            ids = block.role_ids if isinstance(block, CareTeamBlock) else block.factor_ids
+            used = set()
+            return BlockView(block.type, block.id, entries=tuple(
+                Entry(self.shown(records[i].name), self.rich(records[i].description, block.term_ids, used))
+                for i in ids if i in records))
+        raise TypeError(f"no view for block {block!r}")
+
+    def card(self, treatment_id: str, block_terms: list[str]) -> Card:
+        """A treatment card. Each card is its own reading unit: a reader who skips to the third card
+        still gets its words explained."""
+        treatment = self.snapshot.treatments[treatment_id]
+        term_ids = list(dict.fromkeys([*treatment.term_ids, *block_terms]))
+        used: set[str] = set()
+        return Card(
+            id=treatment.id,
+            name=self.shown(treatment.name),
+            summary=self.rich(treatment.summary, term_ids, used),
+            how_it_works=self.rich(treatment.how_it_works, term_ids, used),
+            facts=tuple(self.rich(self.snapshot.facts[f].text, term_ids, used)
+                        for f in treatment.institution_facts if f in self.snapshot.facts),
+        )
+
+
+def language_links(snapshot: Snapshot, locale: str, section: str | None, href: Href) -> tuple[Link, ...]:
+    """Links to this page in the other languages, each labelled in the language it leads to."""
+    others = [loc for loc in snapshot.content.locales if loc.code != locale]
+    label = snapshot.strings.get("embed.otherLanguage")
+    links = []
+    for loc in others:
+        # With two languages, embed.otherLanguage is written in the other one ("En español").
+        text = label.get(locale) if label is not None and len(others) == 1 else None
+        links.append(Link(href(loc.code, section), Shown(text or loc.native_name, loc.code), loc.code))
+    return tuple(links)
+
+
+def page_view(snapshot: Snapshot, document: Document, locale: str, section: Section | None,
+              href: Href) -> PageView:
+    """The page for ``document`` (or just ``section`` of it) in ``locale``."""
+    read = Reader(snapshot, locale)
+    title = read.shown(document.title)
+    sections = (section,) if section is not None else tuple(document.sections)
+    heading = read.shown(section.heading) if section is not None else title
+    sources = tuple(
+        SourceView(read.shown(s.title), read.shown(s.publisher), s.url, s.retrieved, format_date(s.retrieved, locale))
+        for s in (snapshot.sources[i] for i in document.source_ids if i in snapshot.sources)
+    )
+    return PageView(
+        locale=locale,
+        title=title,
+        summary=read.shown(document.summary),
+        heading=heading,
+        page_title=f"{heading.text} — {title.text}" if section is not None else title.text,
+        single_section=section is not None,
+        level=1 if section is not None else 2,
+        sections=tuple(read.section(s) for s in sections),
+        labels={name: read.label(key) for name, key in LABELS.items()},
+        last_reviewed=document.review.last_reviewed,
+        last_reviewed_text=format_date(document.review.last_reviewed, locale),
+        reviewed_by=read.shown(document.review.reviewed_by),
+        sources=sources,
+        disclaimer=read.shown(document.disclaimer),
+        languages=language_links(snapshot, locale, section.id if section else None, href),
+        full_page_href=href(locale, None) if section is not None else None,
+    )
