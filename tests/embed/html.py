@@ -19,6 +19,21 @@ class Element:
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text for c in self.children)
 
+    def find(self, *tags: str) -> list[Element]:
+        """Descendants with one of ``tags``, in source order."""
+        found = []
+        for child in self.children:
+            if isinstance(child, Element):
+                if child.tag in tags:
+                    found.append(child)
+                found.extend(child.find(*tags))
+        return found
+
+    @property
+    def words(self) -> str:
+        """The text with its whitespace collapsed, as it reads."""
+        return " ".join(self.text.split())
+
     def ancestors(self) -> list[Element]:
         out, node = [], self.parent
         while node is not None:

@@ -60,14 +60,14 @@ def test_a_missing_translation_shows_the_fallback_marked_with_its_own_language(p
 def test_glossary_words_in_fallback_text_are_found_in_that_text_s_language(partly_translated) -> None:
     page = html(partly_translated, "es")
     intro = page.by_class("para")[0]
-    words = [e.text for e in page.all("dfn") if intro in e.ancestors()]
+    words = [e.text for e in intro.find("dfn")]
     assert words == ["Liver metastases", "metastasis", "primary cancer"]
 
 
 def test_a_missing_definition_falls_back_and_says_so(partly_translated) -> None:
     page = html(partly_translated, "es")
     tumor = next(e for e in page.all("details") if e.children and "tumores" in e.text)
-    definition = next(e for e in page.elements if tumor in e.ancestors() and e.attrs.get("lang") == "en")
+    definition = next(e for e in tumor.find("span") if e.attrs.get("lang") == "en")
     assert definition.text == "A lump or growth made of cells that grow when they should not."
 
 
