@@ -1,0 +1,46 @@
+"""Search the saved content as you type, in the reader's language; accents and case do not matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
+
+from mobile import views
+from mobile.screens.widgets import Page
+
+DELAY_SECONDS = 0.2  # wait for a pause in typing; the search itself takes a few milliseconds
+
+
+class SearchScreen(Page):
+    content_screen = False
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self._later = Clock.create_trigger(lambda _dt: self.search(), DELAY_SECONDS)
+
+    def show(self, **params: Any) -> None:
+        self.search()
+
+    def on_enter(self, *args: Any) -> None:
+        self.ids.query.focus = True
+
+    def search_later(self) -> None:
+        self._later()
+
+    def search(self) -> None:
+        app = App.get_running_app()
+        text = self.ids.query.text
+        hits = app.store.search(text, app.locale) if text.strip() else []
+        self.fill(views.search(hits, app.s))
+        if not text.strip():
+            self.ids.count.text = ""
+        elif hits:
+            self.ids.count.text = app.s.format("search.resultCount", count=len(hits))
+        else:
+            self.ids.count.text = app.s["search.noResults"]
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
