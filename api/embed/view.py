@@ -42,6 +42,7 @@ LABELS = {
     "retrieved": "about.retrieved",
     "howItWorks": "treatment.howItWorks",
     "atInstitution": "treatment.atInstitution",
+    "tapHint": "glossary.tapHint",
 }
 
 
@@ -100,6 +101,13 @@ class BlockView:
     cards: tuple[Card, ...] = ()
     entries: tuple[Entry, ...] = ()
 
+    def texts(self) -> tuple[Rich, ...]:
+        """Every running text of the block, in reading order."""
+        out = [*([self.text] if self.text else []), *self.items]
+        for card in self.cards:
+            out += [card.summary, card.how_it_works, *card.facts]
+        return (*out, *(e.description for e in self.entries))
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -144,6 +152,11 @@ class PageView:
     disclaimer: Shown
     languages: tuple[Link, ...]
     full_page_href: str | None
+
+    @property
+    def has_terms(self) -> bool:
+        """Whether any glossary word is marked, so the page says how to open one."""
+        return any(t.has_terms for s in self.sections for b in s.blocks for t in b.texts())
 
 
 Href = Callable[[str, str | None], str]  # (locale, section id or None) → a link to that embed page
