@@ -53,6 +53,7 @@ class Options:
 
 class ClaraApp(App):
     title = "Clara"
+    use_kivy_settings = False
 
     locale = StringProperty("en")
     font_scale = NumericProperty(1.0)
@@ -114,6 +115,9 @@ class ClaraApp(App):
         if o.sync and o.screenshots is None:
             self.sync_now()
             Clock.schedule_interval(lambda _dt: self.sync_now(), SYNC_EVERY_SECONDS)
+
+    def open_settings(self, *args: Any) -> bool:
+        return False  # F1 opens Kivy's developer settings by default; the reader has its own
 
     def on_start(self) -> None:
         if self.opts.screenshots is not None:
