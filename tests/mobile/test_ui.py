@@ -345,10 +345,11 @@ def small_targets(app: Any, where: str) -> list[str]:
 
     small = []
     for widget in (w for root in roots_on_screen(app) for w in walk(root)):
-        if isinstance(widget, ButtonBehavior | TextInput) and not widget.disabled:
-            if widget.width < dp(48) - 0.5 or widget.height < dp(48) - 0.5:
-                label = getattr(widget, "text", "") or getattr(widget, "title", "")
-                small.append(f"{where}: {label[:30]!r} is {widget.width:.0f}x{widget.height:.0f}")
+        if not isinstance(widget, ButtonBehavior | TextInput) or widget.disabled:
+            continue
+        if widget.width < dp(48) - 0.5 or widget.height < dp(48) - 0.5:
+            label = getattr(widget, "text", "") or getattr(widget, "title", "")
+            small.append(f"{where}: {label[:30]!r} is {widget.width:.0f}x{widget.height:.0f}")
     return small
 
 
