@@ -61,7 +61,7 @@ def answer(request: Request) -> dict[str, object]:
     settings = request.app.state.settings
     snapshot = request.app.state.content.current
     urls = Urls.of(request, settings.public_url)
-    if request.query_params.get("format", "json") != "json":
+    if (request.query_params.get("format") or "json") != "json":  # an empty format= is no format
         raise OEmbedError(501, "Only format=json is offered.")
     url = request.query_params.get("url", "").strip()
     if not url:

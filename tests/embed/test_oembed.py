@@ -33,6 +33,7 @@ def test_a_section_url_becomes_a_rich_iframe(server: LiveServer) -> None:
 
 def test_format_defaults_to_json(server: LiveServer) -> None:
     assert oembed(server, url=server.url + page_path("en")).json()["title"] == "How are liver metastases treated?"
+    assert oembed(server, url=server.url + page_path("en"), format="").status_code == 200
 
 
 def test_maxwidth_and_maxheight_are_respected(server: LiveServer) -> None:
