@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench bench-deps bench-scale soak lint format clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -61,8 +61,21 @@ schema: $(STAMP) ## Regenerate schema.graphql and content.schema.json from the c
 	$(PY) -m api.content jsonschema content.schema.json
 	$(PY) -m api.schema.print schema.graphql
 
-bench: $(STAMP) ## Run the benchmarks (QUICK=1 for a smoke run) and write bench/results.json
+BENCH_PACKAGES := wrk nginx
+$(VENV)/.bench-installed: pyproject.toml $(STAMP)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $@
+
+bench-deps: $(VENV)/.bench-installed ## Install what the benchmarks need (the bench extra; Debian's wrk and nginx)
+	@missing=$$(for p in $(BENCH_PACKAGES); do command -v $$p >/dev/null || [ -x /usr/sbin/$$p ] || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing $$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
+bench: bench-deps ## Run the benchmarks (QUICK=1: under a minute) and write bench/results.json
 	$(PY) -m bench $(if $(QUICK),--quick,)
+
+bench-scale: bench-deps ## Measure growth up to 10,000 documents (several minutes) into bench/results.json
+	$(PY) -m bench --scale
 
 soak: $(STAMP) node ## Run the 60-second soak and reload tests
 	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py

@@ -1,0 +1,119 @@
+"""The results file: what was measured, on what machine, the ratios, and each goal met or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = next((int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+                   if x.startswith("MemTotal")), 0)
+    os_name = ""
+    release = Path("/etc/os-release")
+    if release.exists():
+        os_name = next((x.split("=", 1)[1].strip('"') for x in release.read_text().splitlines()
+                        if x.startswith("PRETTY_NAME=")), "")
+    return {"cores": os.cpu_count(), "cpu": model, "memory_gib": round(memory / 1024 / 1024, 1), "os": os_name,
+            "kernel": platform.release(), "python": sys.version.split()[0],
+            "note": "shared machine: other jobs may run during a benchmark; compare ratios within one run"}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def ratios(scenarios: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    def ratio(a: str, b: str) -> float | None:
+        if a in scenarios and b in scenarios and scenarios[b]["rps"]:
+            return round(scenarios[a]["rps"] / scenarios[b]["rps"], 3)
+        return None
+
+    pairs = {"persisted_get_vs_raw": ("persisted_get", "raw"), "executed_vs_adapter": ("executed", "adapter"),
+             "executed_vs_naive": ("executed", "naive"), "not_modified_vs_raw": ("not_modified", "raw"),
+             "naive_vs_adapter": ("naive", "adapter"), "raw_vs_static": ("raw", "static"),
+             "persisted_get_vs_static": ("persisted_get", "static")}
+    return {name: ratio(a, b) for name, (a, b) in pairs.items()}
+
+
+def _goal(name: str, measured: float | None, target: str, met: bool | None) -> dict[str, Any]:
+    return {"goal": name, "target": target, "measured": measured, "met": met}
+
+
+def http_goals(scenarios: dict[str, Any], found: dict[str, float | None]) -> list[dict[str, Any]]:
+    p99 = scenarios.get("persisted_get", {}).get("p99_ms")
+    pr, ea = found.get("persisted_get_vs_raw"), found.get("executed_vs_adapter")
+    return [
+        _goal("persisted GET vs raw (rps)", pr, ">= 0.85", None if pr is None else pr >= 0.85),
+        _goal("executed vs adapter (rps)", ea, ">= 4 (aim 6)", None if ea is None else ea >= 4),
+        _goal("executed vs adapter, aim", ea, ">= 6", None if ea is None else ea >= 6),
+        _goal("persisted GET p99 at 32 connections (ms)", p99, "< 10", None if p99 is None else p99 < 10),
+    ]
+
+
+def growth_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_n = {row["documents"]: row for row in rows}
+    goals = []
+    top = by_n.get(10_000)
+    goals.append(_goal("load at 10,000 documents (s)", top and top["load_s"], "< 10", top and top["load_s"] < 10))
+    goals.append(_goal("memory at 10,000 documents (RSS MB)", top and top["rss_with_index_mb"], "< 1024",
+                       top and top["rss_with_index_mb"] < 1024))
+    largest = by_n[max(by_n)]
+    goals.append(_goal(f"search p95 at {max(by_n):,} documents (ms)", largest["search_p95_ms"], "< 20",
+                       largest["search_p95_ms"] < 20))
+    at_1000 = by_n.get(1_000)
+    share = at_1000 and at_1000.get("delta_share")
+    goals.append(_goal("delta sync after one change at 1,000 documents (share of a full sync)", share, "< 0.01",
+                       None if share is None else share < 0.01))
+    if 1_000 in by_n and 100 in by_n:
+        big = max(by_n)
+        small = 100 if big == 1_000 else 1_000
+        growth = {k: by_n[big][k] / by_n[small][k] for k in ("load_s", "search_index_s") if by_n[small][k]}
+        scale = big / small
+        worst = max(growth.values()) if growth else None
+        goals.append(_goal(f"growth from {small:,} to {big:,} documents (x, for {scale:.0f}x the documents)",
+                           worst and round(worst, 2), f"<= {scale * 1.25:.1f} (linear, 25% slack)",
+                           worst is not None and worst <= scale * 1.25))
+    return goals
+
+
+ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "growth", "scale_out",
+         "phone")
+
+
+def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
+    """Merge this run's sections into ``path`` and recompute the goals from what it then holds.
+
+    A run that measures the side-by-side scenarios replaces machine, date, mode, settings, page,
+    scenarios and ratios together (one run, one machine). The other sections (growth, scale_out,
+    phone) carry their own date and are kept when a run does not measure them.
+    """
+    previous: dict[str, Any] = {}
+    if path.exists():
+        try:
+            previous = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError:
+            previous = {}
+    merged = {**previous, **found}
+    goals = []
+    if merged.get("scenarios"):
+        goals += [{**g, "from": "scenarios"} for g in http_goals(merged["scenarios"], merged.get("ratios", {}))]
+    if merged.get("growth", {}).get("rows"):
+        goals += [{**g, "from": "growth"} for g in growth_goals(merged["growth"]["rows"])]
+    merged["goals"] = goals
+    out = {k: merged[k] for k in ORDER if k in merged}
+    path.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
+    return out
