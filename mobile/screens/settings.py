@@ -9,7 +9,7 @@ from kivy.app import App
 from kivy.lang import Builder
 
 from mobile.markup import escape
-from mobile.screens.widgets import Action, Page
+from mobile.screens.widgets import Choice, Page
 
 
 class SettingsScreen(Page):
@@ -20,8 +20,7 @@ class SettingsScreen(Page):
         box = self.ids.languages
         box.clear_widgets()
         for language in app.languages:
-            chosen = language["code"] == app.locale
-            button = Action(text=escape(language["nativeName"]), kind="primary" if chosen else "secondary")
+            button = Choice(text=escape(language["nativeName"]), selected=language["code"] == app.locale)
             button.code = language["code"]
             button.bind(on_release=lambda b: app.set_locale(b.code))
             box.add_widget(button)

@@ -39,6 +39,16 @@ class Action(ButtonBehavior, Label):
     fit = BooleanProperty(False)  # as wide as its words (top bar) instead of the full width
 
 
+class Choice(ButtonBehavior, BoxLayout):
+    """One of a set of options, drawn as a radio button: the ring is filled when it is chosen.
+
+    The choice is shown by the dot, not by colour alone (WCAG 1.4.1).
+    """
+
+    text = StringProperty("")
+    selected = BooleanProperty(False)
+
+
 class ResultButton(ButtonBehavior, BoxLayout):
     """A search result: the whole card is the target."""
 

@@ -251,9 +251,10 @@ def test_settings_change_size_contrast_and_read_aloud(app) -> None:
     pump()
     press(screen(app).ids.larger)
     assert app.font_scale == 1.25
-    press(screen(app).ids.contrast)
+    press(screen(app).ids.contrast_on)
     assert app.high_contrast and app.colors["background"] == theme.rgba(theme.HIGH_CONTRAST.background)
-    press(screen(app).ids.read_aloud)
+    assert screen(app).ids.contrast_on.selected and not screen(app).ids.contrast_off.selected
+    press(screen(app).ids.read_aloud_off)
     assert not app.read_aloud
     saved = json.loads((app.data_dir / "settings.json").read_text())
     assert saved == {"locale": "en", "font_scale": 1.25, "high_contrast": True, "read_aloud": False}
