@@ -23,7 +23,9 @@ FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
 
 
 def assert_sane(response: httpx.Response) -> None:
-    assert response.status_code < 500, response.text[:500]
+    # oEmbed 1.0 answers 501 for a format it does not offer: the one 5xx a client may see
+    spec_501 = response.status_code == 501 and response.request.url.path == "/oembed"
+    assert response.status_code < 500 or spec_501, response.text[:500]
     text = response.text
     for leak in LEAKS:
         assert leak not in text, f"{leak!r} leaked: {text[:300]}"
