@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -20,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mobile import search as index
 from mobile.reply import Reply
+from mobile.search import Hit
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x436C6172  # "Clar": tells our file from any other SQLite file
@@ -33,25 +34,12 @@ CREATE TABLE documents (
   slug TEXT NOT NULL, locale TEXT NOT NULL, version TEXT NOT NULL, position INTEGER NOT NULL,
   data TEXT NOT NULL, PRIMARY KEY (slug, locale)
 );
-CREATE VIRTUAL TABLE search USING fts5(
-  locale UNINDEXED, kind UNINDEXED, slug UNINDEXED, target UNINDEXED, title, body,
-  tokenize = "unicode61 remove_diacritics 2"
-);
 """
 TABLES = {"meta", "languages", "strings", "documents", "search"}
 
 
 class Damaged(Exception):
     """The database file cannot be trusted."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str        # document, section, treatment or term
-    slug: str
-    target: str      # the section, treatment or term id (the slug for a document)
-    title: str
-    snippet: str     # plain text with the matches between \x02 and \x03
 
 
 def _now() -> str:
@@ -115,17 +103,13 @@ class Store:
         row = self.conn.execute("SELECT data FROM documents WHERE slug = ? AND locale = ?", (slug, locale)).fetchone()
         return json.loads(row[0]) if row else None
 
+    @property
+    def search_engine(self) -> str:
+        return self.meta("search_engine") or "fts5"
+
     def search(self, text: str, locale: str, limit: int = 30) -> list[Hit]:
         """Matches for every word (each as a prefix), accents and case ignored, best first."""
-        query = fts_query(text)
-        if query is None:
-            return []
-        rows = self.conn.execute(
-            "SELECT kind, slug, target, title, snippet(search, 5, char(2), char(3), '…', 14) FROM search "
-            "WHERE search MATCH ? AND locale = ? ORDER BY bm25(search, 0, 0, 0, 0, 8.0, 1.0) LIMIT ?",
-            (query, locale, limit),
-        )
-        return [Hit(*row) for row in rows]
+        return index.query(self.conn, self.search_engine, text, locale, limit)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -171,7 +155,7 @@ class Store:
             db.executemany("INSERT INTO strings (locale, key, text) VALUES (?, ?, ?)",
                            [(code, k, v) for code, texts in reply.strings.items() for k, v in texts.items()])
             _require_complete(db)
-            _reindex(db)
+            index.reindex(db, self.search_engine)
             meta = {"content_version": reply.version, "etag": etag or "", "etag_url": url or ""}
             meta["synced_at"] = synced_at or (self.meta("synced_at") or "")
             db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
@@ -201,46 +185,6 @@ def _require_complete(db: sqlite3.Connection) -> None:
         "SELECT code FROM languages WHERE code NOT IN (SELECT DISTINCT locale FROM strings)").fetchall()
     if without:
         raise Damaged(f"no strings for {[c for (c,) in without]}")
-
-
-def _reindex(db: sqlite3.Connection) -> None:
-    db.execute("DELETE FROM search")
-    rows = []
-    for slug, locale, data in db.execute("SELECT slug, locale, data FROM documents ORDER BY position"):
-        rows.extend((locale, *row) for row in index_rows(slug, json.loads(data)))
-    terms_seen: set[tuple[str, str]] = set()
-    unique = []
-    for row in rows:
-        if row[1] == "term":
-            if (row[0], row[3]) in terms_seen:
-                continue
-            terms_seen.add((row[0], row[3]))
-        unique.append(row)
-    db.executemany("INSERT INTO search (locale, kind, slug, target, title, body) VALUES (?, ?, ?, ?, ?, ?)", unique)
-
-
-def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
-    """(kind, slug, target, title, body) for everything a person can find in one document."""
-    yield "document", slug, slug, doc["title"], f"{doc['summary']}\n{doc['audience']}"
-    for section in doc["sections"]:
-        parts = []
-        for block in section["blocks"]:
-            parts.extend(filter(None, [block.get("text"), *block.get("items", [])]))
-            for person in block.get("roles", []) + block.get("factors", []):
-                parts.extend([person["name"], person["description"]])
-        yield "section", slug, section["id"], section["heading"], "\n".join(parts)
-    for t in doc["treatments"]:
-        facts = [f["text"] for f in t["institutionFacts"]]
-        body = "\n".join([t["summary"], t["howItWorks"], t["category"]["name"], *facts])
-        yield "treatment", slug, t["id"], t["name"], body
-    for term in doc["glossary"]:
-        yield "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
-
-
-def fts_query(text: str) -> str | None:
-    """Each word as a quoted prefix term: 'quimio' finds 'quimioterapia', 'metastasis' 'metástasis'."""
-    words = re.findall(r"\w+", text.casefold())
-    return " ".join(f'"{w}"*' for w in words) if words else None
 
 
 # --- opening, checking and rebuilding -----------------------------------------------------------
@@ -276,7 +220,8 @@ def check_file(path: Path) -> None:
             if not isinstance(doc, dict) or not doc.get("sections"):
                 raise Damaged("a document is incomplete")
         _require_complete(conn)
-        conn.execute("SELECT COUNT(*) FROM search WHERE search MATCH 'a*'").fetchone()
+        index.query(conn, (conn.execute("SELECT value FROM meta WHERE key = 'search_engine'").fetchone()
+                            or ["fts5"])[0], "a", "en")
     except sqlite3.Error as exc:
         raise Damaged(str(exc)) from None
     except ValueError as exc:
@@ -302,6 +247,8 @@ def create(path: Path, snapshot: Reply) -> None:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.executescript(SCHEMA)
+        engine = index.create_table(conn)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('search_engine', ?)", (engine,))
     finally:
         conn.close()
     store = Store(fresh)

@@ -15,7 +15,7 @@ from typing import Any
 
 from mobile import i18n
 from mobile.markup import Term, bold, escape, link_terms
-from mobile.store import Hit
+from mobile.search import Hit
 
 Doc = dict[str, Any]
 

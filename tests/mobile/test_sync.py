@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobile import store as store_module
+from mobile import search as search_module
 from mobile import sync
 from mobile.store import Store
 from tests.mobile.conftest import FakeAPI, dump, sync_body
@@ -178,11 +178,11 @@ def test_a_write_that_fails_half_way_leaves_the_content(db_path: Path, fake_api:
                                                         monkeypatch) -> None:
     fake_api.body = changed_body
 
-    def broken_index(db) -> None:
+    def broken_index(db, engine) -> None:
         db.execute("DELETE FROM search")
-        raise store_module.sqlite3.OperationalError("database or disk is full")
+        raise search_module.sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(store_module, "_reindex", broken_index)
+    monkeypatch.setattr(search_module, "reindex", broken_index)
     before = dump(db_path)
     assert sync.run(db_path, fake_api.url).status is sync.Status.FAILED
     assert dump(db_path) == before

@@ -1,0 +1,147 @@
+"""Offline search over the stored content, in one language, ignoring accents and case. No Kivy here.
+
+SQLite FTS5 does the work (``unicode61 remove_diacritics 2``, every word a prefix, bm25 ranking
+with titles weighted up). Should a phone's SQLite lack FTS5, a plain table of accent-folded text
+answers the same questions more slowly, so search never disappears.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+FTS5_TABLE = """
+CREATE VIRTUAL TABLE search USING fts5(
+  locale UNINDEXED, kind UNINDEXED, slug UNINDEXED, target UNINDEXED, title, body,
+  tokenize = "unicode61 remove_diacritics 2"
+);
+"""
+PLAIN_TABLE = """
+CREATE TABLE search (locale TEXT, kind TEXT, slug TEXT, target TEXT, title TEXT, body TEXT, folded TEXT);
+"""
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str        # document, section, treatment or term
+    slug: str
+    target: str      # the section, treatment or term id (the slug for a document)
+    title: str
+    snippet: str     # plain text with the matches between \x02 and \x03
+
+
+def create_table(db: sqlite3.Connection) -> str:
+    """Create the index table; returns the engine used: 'fts5', or 'plain' without FTS5."""
+    try:
+        db.executescript(FTS5_TABLE)
+        return "fts5"
+    except sqlite3.OperationalError as exc:
+        if "fts5" not in str(exc):
+            raise
+        db.executescript(PLAIN_TABLE)
+        return "plain"
+
+
+def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
+    """(kind, slug, target, title, body) for everything a person can find in one document."""
+    yield "document", slug, slug, doc["title"], f"{doc['summary']}\n{doc['audience']}"
+    for section in doc["sections"]:
+        parts = []
+        for block in section["blocks"]:
+            parts.extend(filter(None, [block.get("text"), *block.get("items", [])]))
+            for person in block.get("roles", []) + block.get("factors", []):
+                parts.extend([person["name"], person["description"]])
+        yield "section", slug, section["id"], section["heading"], "\n".join(parts)
+    for t in doc["treatments"]:
+        facts = [f["text"] for f in t["institutionFacts"]]
+        yield "treatment", slug, t["id"], t["name"], "\n".join(
+            [t["summary"], t["howItWorks"], t["category"]["name"], *facts])
+    for term in doc["glossary"]:
+        yield "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
+
+
+def reindex(db: sqlite3.Connection, engine: str) -> None:
+    """Rebuild the index from the documents table (inside the caller's transaction)."""
+    db.execute("DELETE FROM search")
+    rows, terms_seen = [], set()
+    for slug, locale, data in db.execute("SELECT slug, locale, data FROM documents ORDER BY position"):
+        for row in index_rows(slug, json.loads(data)):
+            if row[0] == "term":  # a word shared by several documents is listed once
+                if (locale, row[2]) in terms_seen:
+                    continue
+                terms_seen.add((locale, row[2]))
+            rows.append((locale, *row))
+    if engine == "fts5":
+        db.executemany("INSERT INTO search (locale, kind, slug, target, title, body) VALUES (?, ?, ?, ?, ?, ?)",
+                       rows)
+    else:
+        db.executemany("INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(*row, fold(f"{row[4]}\n{row[5]}")) for row in rows])
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def fts_query(text: str) -> str | None:
+    """Each word as a quoted prefix term: 'quimio' finds 'quimioterapia', 'metastasis' 'metástasis'."""
+    found = words(text)
+    return " ".join(f'"{w}"*' for w in found) if found else None
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one character (so positions still match)."""
+    return "".join((unicodedata.normalize("NFKD", c)[:1] or c).casefold()[:1] for c in text)
+
+
+def query(db: sqlite3.Connection, engine: str, text: str, locale: str, limit: int = 30) -> list[Hit]:
+    if engine == "fts5":
+        match = fts_query(text)
+        if match is None:
+            return []
+        rows = db.execute(
+            "SELECT kind, slug, target, title, snippet(search, 5, char(2), char(3), '…', 14) FROM search "
+            "WHERE search MATCH ? AND locale = ? ORDER BY bm25(search, 0, 0, 0, 0, 8.0, 1.0) LIMIT ?",
+            (match, locale, limit),
+        )
+        return [Hit(*row) for row in rows]
+    return _plain_query(db, text, locale, limit)
+
+
+def _plain_query(db: sqlite3.Connection, text: str, locale: str, limit: int) -> list[Hit]:
+    found = words(text)
+    if not found:
+        return []
+    where = " AND ".join("folded LIKE ? ESCAPE '\\'" for _ in found)
+    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in found]
+    rows = db.execute(f"SELECT kind, slug, target, title, body FROM search WHERE locale = ? AND {where}",  # noqa: S608
+                      (locale, *patterns)).fetchall()
+    in_title = [r for r in rows if all(w in fold(r[3]) for w in found)]
+    ordered = in_title + [r for r in rows if r not in in_title]
+    return [Hit(kind, slug, target, title, _snippet(body, found)) for kind, slug, target, title, body
+            in ordered[:limit]]
+
+
+def _snippet(body: str, found: list[str], width: int = 90) -> str:
+    folded = fold(body)
+    starts = [m.start() for w in found for m in re.finditer(rf"(?<!\w){re.escape(w)}", folded)]
+    first = min(starts, default=0)
+    begin = max(0, first - width // 3)
+    end = min(len(body), begin + width)
+    piece, folded_piece = body[begin:end], folded[begin:end]
+    marks = sorted({(m.start(), m.end()) for w in found
+                    for m in re.finditer(rf"(?<!\w){re.escape(w)}\w*", folded_piece)})
+    out, cursor = [], 0
+    for start, stop in marks:
+        if start < cursor:
+            continue
+        out += [piece[cursor:start], MARK_START, piece[start:stop], MARK_END]
+        cursor = stop
+    out.append(piece[cursor:])
+    return ("…" if begin else "") + "".join(out) + ("…" if end < len(body) else "")
