@@ -6,10 +6,10 @@ pops it. Changing the language, the text size or the contrast re-shows the curre
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,9 @@ NOTICE_SECONDS = 8
 BACK_KEY = 27  # Escape on a keyboard, the back key on Android
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Options:
-    api_url: str = sync.DEFAULT_API_URL
+    api_url: str = dataclasses.field(default_factory=sync.api_url_from_env)
     data_dir: Path | None = None           # default: App.user_data_dir
     locale: str | None = None              # override the saved language (screenshots)
     font_scale: float | None = None

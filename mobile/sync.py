@@ -31,8 +31,15 @@ TIMEOUT_SECONDS = 20
 MAX_REPLY_BYTES = 32 * 1024 * 1024
 
 
+API_URL_FILE = Path(__file__).resolve().parent / "data" / "api_url.txt"  # written when packaging
+
+
 def api_url_from_env() -> str:
-    return os.environ.get("API_URL", "").strip() or DEFAULT_API_URL
+    """``$API_URL``; else the address packaged with the app; else a local server."""
+    configured = os.environ.get("API_URL", "").strip()
+    if not configured and API_URL_FILE.exists():
+        configured = API_URL_FILE.read_text(encoding="utf-8").strip()
+    return configured or DEFAULT_API_URL
 
 
 class Status(Enum):
