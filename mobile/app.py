@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.utils import platform
 
 from mobile import i18n, settings, snapshot, speech, store, sync, theme, views
+from mobile.markup import escape
 from mobile.screens.about import AboutScreen
 from mobile.screens.glossary import GlossaryScreen
 from mobile.screens.home import HomeScreen
@@ -109,6 +110,7 @@ class ClaraApp(App):
         self.read_aloud = self.settings.read_aloud
         self._apply_theme()
         Window.bind(on_keyboard=self.on_keyboard)
+        Window.softinput_mode = "below_target"  # the phone keyboard never hides the search box
         first = "language" if self.settings.locale is None else "home"
         self._go(first, {}, reset=True)
         self.refresh_banner()
@@ -240,20 +242,28 @@ class ClaraApp(App):
         if reset:
             self.history.clear()
         self.history.append((name, params))
-        self._show()
+        self._show(top=True)
 
-    def _show(self) -> None:
+    def _show(self, top: bool) -> None:
+        """Show the last screen of the history: from its top, or where the reader was (``top`` False)."""
         name, params = self.history[-1]
         self.can_go_back = len(self.history) > 1
         screen = self.screens.get_screen(name)
+        scroll = screen.ids.scroll
+        position = 1 if top else scroll.scroll_y
         screen.show(**params)
+        if screen.empty and name != "home":  # removed by a sync: start again from home
+            self._go("home", {}, reset=True)
+            return
+        scroll.scroll_y = position
         self.screens.current = name
         self.root.ids.bar.ids.lang.opacity = 0 if name == "language" else 1
         self.root.ids.bar.ids.lang.disabled = name == "language" or not self.other_language
 
     def reshow(self) -> None:
+        """Show the current screen again (new language, colours or content), keeping the reader's place."""
         if self.history:
-            self._show()
+            self._show(top=False)
 
     def back(self) -> bool:
         """Go to the previous screen. False when there is none (the home screen)."""
@@ -264,7 +274,7 @@ class ClaraApp(App):
             return False
         self.history.pop()
         self.stop_reading()
-        self._show()
+        self._show(top=True)
         return True
 
     def on_keyboard(self, window: Any, key: int, *args: Any) -> bool:
@@ -291,8 +301,6 @@ class ClaraApp(App):
         term = self.find_term(term_id)
         if term is None:
             return
-        from mobile.markup import escape
-
         self.popup = TermPopup(term=escape(term["term"]), definition=escape(term["definition"]))
         self.popup.bind(on_dismiss=self._popup_closed)
         self.popup.open(animation=False)
@@ -307,7 +315,10 @@ class ClaraApp(App):
             self.stop_reading()
             return
         if not self.speaker.available:
-            self.banner = self.s["readAloud.unavailable"]
+            self.popup = TermPopup(term=escape(self.s["readAloud.start"]),
+                                   definition=escape(self.s["readAloud.unavailable"]))
+            self.popup.bind(on_dismiss=self._popup_closed)
+            self.popup.open(animation=False)
             return
         text = self.screens.current_screen.spoken_text()
         self.speaker.speak(text, self.locale)

@@ -13,8 +13,6 @@ from mobile.screens.widgets import Action, Page, Text
 
 
 class LanguageScreen(Page):
-    content_screen = False
-
     def show(self, **params: Any) -> None:
         app = App.get_running_app()
         box = self.ids.content

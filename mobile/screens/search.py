@@ -16,8 +16,6 @@ DELAY_SECONDS = 0.2  # wait for a pause in typing; the search itself takes a few
 
 
 class SearchScreen(Page):
-    content_screen = False
-
     def on_kv_post(self, base_widget: Any) -> None:
         self._later = Clock.create_trigger(lambda _dt: self.search(), DELAY_SECONDS)
 
@@ -34,7 +32,7 @@ class SearchScreen(Page):
         app = App.get_running_app()
         text = self.ids.query.text
         hits = app.store.search(text, app.locale) if text.strip() else []
-        self.fill(views.search(hits, app.s))
+        self.fill(views.search(hits, app.s), may_be_empty=True)
         if not text.strip():
             self.ids.count.text = ""
         elif hits:

@@ -13,8 +13,6 @@ from mobile.screens.widgets import Choice, Page
 
 
 class SettingsScreen(Page):
-    content_screen = False
-
     def show(self, **params: Any) -> None:
         app = App.get_running_app()
         box = self.ids.languages

@@ -11,7 +11,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -93,21 +93,20 @@ class ReadAloud(Action):
 class Page(Screen):
     """A scrolling screen. ``show(**params)`` fills it; ``items`` after the title go in ``content``."""
 
-    content_screen = BooleanProperty(True)  # offers read-aloud
-    params = ListProperty()
+    empty = BooleanProperty(False)  # what it was asked to show no longer exists
 
     def show(self, **params: Any) -> None:
         raise NotImplementedError
 
-    def fill(self, items: list[Item]) -> None:
+    def fill(self, items: list[Item], may_be_empty: bool = False) -> None:
         app = App.get_running_app()
         box = self.ids.content
         box.clear_widgets()
+        self.empty = not items and not may_be_empty
         if items and items[0].kind == "title":
             self.ids.title.text, items = items[0].text, items[1:]
         for item in items:
             box.add_widget(make_widget(item, app))
-        self.ids.scroll.scroll_y = 1
 
     def spoken_text(self) -> str:
         """The words on this screen, top to bottom, as read-aloud says them."""

@@ -243,6 +243,33 @@ def test_read_aloud_reads_the_screen_in_its_language(app) -> None:
     assert not app.speaker.talking and not app.speaking
 
 
+def test_without_a_voice_read_aloud_says_so_on_screen(app) -> None:
+    from mobile.speech import Silent
+
+    reset(app, "es")
+    working, app.speaker = app.speaker, Silent()
+    try:
+        press(button(app, "Leer en voz alta"))
+        assert app.popup is not None
+        assert "La lectura en voz alta no está disponible en este dispositivo." in texts_on(app.popup)
+        escape(app)
+    finally:
+        app.speaker = working
+
+
+def test_the_reader_keeps_their_place_when_the_language_changes(app) -> None:
+    reset(app, "en", 2.0)
+    app.open("section", slug=SLUG, section_id="tumor-board")
+    pump()
+    screen(app).ids.scroll.scroll_y = 0.5
+    press(app.root.ids.bar.ids.lang)
+    assert screen(app).ids.scroll.scroll_y == pytest.approx(0.5, abs=0.05)
+    escape(app)
+    press(button(app, "Surgery" if app.locale == "en" else "Cirugía"))
+    assert screen(app).ids.scroll.scroll_y == 1  # a newly opened screen starts at its top
+    reset(app, "en", 1.0)
+
+
 def test_settings_change_size_contrast_and_read_aloud(app) -> None:
     from mobile import theme
 
@@ -420,3 +447,29 @@ def test_sync_runs_in_the_background_and_the_banner_tells_the_state(app, fake_ap
     assert app.sync_status == "offline"
     assert app.banner.startswith("No tiene conexión. Contenido actualizado hace")
     assert app.banner in texts_on(screen(app))  # on the home screen
+
+
+def test_new_content_from_a_sync_appears_where_the_reader_is(app, fake_api) -> None:
+    from mobile.snapshot import SNAPSHOT
+
+    reset(app, "es")
+    app.open("section", slug=SLUG, section_id="chemotherapy")
+    pump()
+    body = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    sync = body["data"]["sync"]
+    sync.update(since=app.store.version, version="next-version", fullSync=False)
+    for entry in sync["documents"]:
+        entry["version"] = entry["document"]["version"] = f"next-{entry['locale']}"
+        for section in entry["document"]["sections"]:
+            if section["id"] == "chemotherapy":
+                section["blocks"][0]["text"] += " (Texto nuevo.)"
+    fake_api.body = json.dumps(body).encode()
+    app.opts = dataclasses.replace(app.opts, api_url=fake_api.url)
+    app.sync_now()
+    wait_until(lambda: app.sync_status != "syncing")
+    assert app.sync_status == "updated"
+    assert app.screens.current == "section"
+    assert any(t.endswith("(Texto nuevo.)") for t in texts_on(screen(app)))
+    escape(app)
+    assert app.banner == "Contenido actualizado." and app.banner in texts_on(screen(app))
+    app.opts = dataclasses.replace(app.opts, api_url="http://127.0.0.1:9")
