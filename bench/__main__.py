@@ -57,9 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--smoke", action="store_true", help="prove the harness works (seconds)")
     parser.add_argument("--only", help="comma-separated side-by-side scenarios to run (not written by default)")
     parser.add_argument("--out", type=Path, help=f"results file (default {results.RESULTS})")
+    parser.add_argument("--seconds", type=float, help="override the seconds per scenario")
+    parser.add_argument("--rounds", type=int, help="override the side-by-side rounds")
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "scale" if args.scale else "smoke" if args.smoke else "full"
-    timing = {"quick": QUICK, "smoke": SMOKE}.get(name, FULL)
+    timing = dict({"quick": QUICK, "smoke": SMOKE}.get(name, FULL))
+    if args.seconds:
+        timing["seconds"] = args.seconds
+    if args.rounds:
+        timing["rounds"] = args.rounds
     out_path = args.out or (None if args.only else results.RESULTS)
     load_before = os.getloadavg()
     found: dict[str, Any] = {}

@@ -66,6 +66,24 @@ class Ready:
     cacheable: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A GET we have answered, kept by its raw request (query string and the headers it depends on).
+
+    Repeating it needs none of the request parsing: only the same state checks the full path
+    makes (the persisted hash still known, the answer still cached), then the stored headers.
+    """
+
+    status: int
+    digest: str | None  # the persisted-query hash the URL names, if any
+    register: str | None  # the query text, when the URL also carries it (APQ registration)
+    key: str  # the response cache's key
+    etag: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    not_modified: list[tuple[bytes, bytes]]
+
+
 def accepted_media_type(accept: str | None) -> str | None:
     """``application/graphql-response+json`` when asked for, else ``application/json``; None if neither."""
     if not accept:
@@ -106,11 +124,36 @@ class GraphQLEndpoint:
         self.persisted = PersistedQueries(settings.persisted_query_entries)
         self.cache_control = (f"public, max-age={settings.cache_max_age}, "
                               f"stale-while-revalidate={settings.stale_while_revalidate}")
+        self.known: LRU[tuple[str, bytes, bytes | None, bytes | None], Known] = LRU(self.responses.size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.known.size and scope["method"] in _GET:
+            answer = self._repeat(scope)
+            if answer is not None:
+                status, headers, body = answer
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
         request = Request(scope, receive)
         response = await self.handle(request)
         await response(scope, receive, send)
+
+    def _repeat(self, scope: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """The answer to a GET we already answered, exactly as :meth:`handle` would give it; else None."""
+        key, if_none_match = _known_key(scope, scope["app"].state.content.current.version)
+        known = self.known.get(key)
+        if known is None:
+            return None
+        if known.digest is not None:  # the same persisted-query bookkeeping as PersistedQueries.resolve
+            if known.register is not None:
+                self.persisted.store.put(known.digest, known.register)
+            elif self.persisted.store.get(known.digest) is None:
+                return None
+        if if_none_match is not None and _matches(if_none_match.decode("latin-1"), known.etag):
+            return 304, list(known.not_modified), b""
+        if self.responses.get(known.key) is None:
+            return None
+        return known.status, list(known.headers), known.body
 
     async def handle(self, request: Request) -> Response:
         method = request.method
@@ -136,7 +179,7 @@ class GraphQLEndpoint:
         live = request.app.state.content
         snapshot = live.current  # one version for the whole request
         try:
-            query, _digest = self.persisted.resolve(params)
+            query, digest = self.persisted.resolve(params)
         except PersistedQueryMiss:
             return self._respond(200, _dumps(not_found_body()), media_type, "no-store", None, None)
         locale = negotiate(request.headers.get("accept-language"), snapshot.locales,
@@ -148,9 +191,7 @@ class GraphQLEndpoint:
         etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
         last_modified = format_datetime(snapshot.modified_at, usegmt=True)
         if is_get and _matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers={
-                "ETag": etag, "Cache-Control": self.cache_control, "Last-Modified": last_modified,
-                "Vary": "Accept, Accept-Language", "Content-Language": locale})
+            return self._not_modified(etag, last_modified, locale)
 
         ready = self.responses.get(key)
         if ready is None:
@@ -160,9 +201,16 @@ class GraphQLEndpoint:
             if ready.cacheable:
                 self.responses.put(key, ready)
         cacheable = is_get and ready.cacheable
-        return self._respond(ready.status, ready.body, media_type,
-                             self.cache_control if cacheable else "no-store",
-                             etag if cacheable else None, last_modified if cacheable else None, locale)
+        response = self._respond(ready.status, ready.body, media_type,
+                                 self.cache_control if cacheable else "no-store",
+                                 etag if cacheable else None, last_modified if cacheable else None, locale)
+        if cacheable and self.known.size:
+            register = query if digest is not None and params.query is not None else None
+            not_modified = self._not_modified(etag, last_modified, locale).raw_headers
+            self.known.put(_known_key(request.scope, snapshot.version)[0],
+                           Known(ready.status, digest, register, key, etag, response.raw_headers, ready.body,
+                                 not_modified))
+        return response
 
     def _prepare(self, query: str) -> Prepared:
         prepared = self.prepared.get(query)
@@ -230,6 +278,11 @@ class GraphQLEndpoint:
             body["extensions"] = {"localeFallbacks": context.fallbacks}
         return Ready(200, _dumps(body), cacheable=not internal)
 
+    def _not_modified(self, etag: str, last_modified: str, locale: str) -> Response:
+        return Response(status_code=304, headers={
+            "ETag": etag, "Cache-Control": self.cache_control, "Last-Modified": last_modified,
+            "Vary": "Accept, Accept-Language", "Content-Language": locale})
+
     def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
                  last_modified: str | None, locale: str | None = None) -> Response:
         headers = {"Cache-Control": cache_control, "Vary": "Accept, Accept-Language"}
@@ -247,6 +300,23 @@ class GraphQLEndpoint:
         response = self._respond(status, body, media_type, "no-store", None, None)
         response.headers.update(headers or {})
         return response
+
+
+_GET = frozenset({"GET", "HEAD"})
+
+
+def _known_key(scope: Any, version: str) -> tuple[tuple[str, bytes, bytes | None, bytes | None], bytes | None]:
+    """(what a GET's answer depends on, its If-None-Match): the content version, the query string,
+    and the first Accept and Accept-Language, as the full path reads them (names are lowercase)."""
+    accept = language = if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            accept = value if accept is None else accept
+        elif name == b"accept-language":
+            language = value if language is None else language
+        elif name == b"if-none-match":
+            if_none_match = value if if_none_match is None else if_none_match
+    return (version, scope["query_string"], accept, language), if_none_match
 
 
 def _matches(header: str | None, etag: str) -> bool:
