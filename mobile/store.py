@@ -88,6 +88,11 @@ class Store:
     def locale_codes(self) -> list[str]:
         return [c for (c,) in self.conn.execute("SELECT code FROM languages ORDER BY position")]
 
+    def offered_codes(self) -> list[str]:
+        """Every language the server offered last time (a new one is fetched on the next sync)."""
+        value = self.meta("offered_locales")
+        return json.loads(value) if value else self.locale_codes()
+
     def default_locale(self) -> str:
         langs = self.languages()
         return next((lang["code"] for lang in langs if lang.get("isDefault")), langs[0]["code"])
@@ -156,7 +161,8 @@ class Store:
                            [(code, k, v) for code, texts in reply.strings.items() for k, v in texts.items()])
             _require_complete(db)
             index.reindex(db, self.search_engine)
-            meta = {"content_version": reply.version, "etag": etag or "", "etag_url": url or ""}
+            meta = {"content_version": reply.version, "etag": etag or "", "etag_url": url or "",
+                    "offered_locales": json.dumps([lang["code"] for lang in reply.languages])}
             meta["synced_at"] = synced_at or (self.meta("synced_at") or "")
             db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
             if before_commit:

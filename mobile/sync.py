@@ -115,7 +115,9 @@ def run(path: Path, api_url: str, *, timeout: float = TIMEOUT_SECONDS, now: dt.d
 
 
 def _run(store: Store, api_url: str, timeout: float, now: dt.datetime) -> Outcome:
-    since, locales = store.version, store.locale_codes()
+    locales = store.offered_codes()
+    # A language the phone does not have yet needs every document: ask for a complete copy.
+    since = store.version if set(locales) == set(store.locale_codes()) else None
     url = request_url(api_url, since, locales)
     stamp = now.replace(microsecond=0).isoformat()
     try:

@@ -195,3 +195,23 @@ def test_the_request_is_a_cacheable_get_with_the_version_we_have(db_path: Path, 
     assert path.startswith("/graphql?query=")
     assert "ClaraSync" in httpx.URL(path).params["query"]
     assert json.loads(httpx.URL(path).params["variables"])["locales"] == ["en", "es"]
+
+
+def test_a_language_the_server_starts_offering_is_fetched_whole_on_the_next_sync(
+        db_path: Path, fake_api: FakeAPI) -> None:
+    from mobile.snapshot import SNAPSHOT
+
+    store = Store(db_path)
+    since = store.version
+    store.close()
+    body = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    data = body["data"]
+    data["sync"].update(since=since, documents=[], fullSync=False)
+    data["locales"].append({"code": "pt", "nativeName": "Português", "choosePrompt": "Quero ver o site em Português",
+                            "continueLabel": "Continuar em português", "isDefault": False})
+    fake_api.body = json.dumps(body).encode()
+    assert sync.run(db_path, fake_api.url).status is sync.Status.UNCHANGED
+    fake_api.status, fake_api.body = 304, b""
+    sync.run(db_path, fake_api.url)
+    asked = json.loads(httpx.URL(fake_api.requests[-1]).params["variables"])
+    assert asked == {"since": None, "locales": ["en", "es", "pt"]}
