@@ -9,6 +9,7 @@ reply, a failed write) leaves the stored content exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import http.client
 import json
 import logging
@@ -78,7 +79,7 @@ def request_url(api_url: str, since: str | None, locales: list[str]) -> str:
 
 def fetch(url: str, etag: str | None, timeout: float = TIMEOUT_SECONDS) -> Fetched:
     """GET ``url``. Network trouble raises OSError or HTTPException; a 304 comes back as status 304."""
-    headers = {"Accept": "application/json", "User-Agent": "Clara-mobile/0.1"}
+    headers = {"Accept": "application/json", "Accept-Encoding": "gzip", "User-Agent": "Clara-mobile/0.1"}
     if etag:
         headers["If-None-Match"] = etag
     request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - the configured API URL
@@ -90,6 +91,11 @@ def fetch(url: str, etag: str | None, timeout: float = TIMEOUT_SECONDS) -> Fetch
             length = response.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) != len(body):
                 raise http.client.IncompleteRead(body, int(length) - len(body))
+            if response.headers.get("Content-Encoding", "").lower() == "gzip":  # a fifth of the bytes
+                try:
+                    body = gzip.decompress(body)
+                except (OSError, EOFError) as exc:
+                    raise ServerError(f"the compressed reply is damaged: {exc}") from None
             return Fetched(response.status, body, response.headers.get("ETag"))
     except urllib.error.HTTPError as exc:
         if exc.code == 304:

@@ -188,6 +188,20 @@ def test_a_write_that_fails_half_way_leaves_the_content(db_path: Path, fake_api:
     assert dump(db_path) == before
 
 
+def test_a_compressed_reply_is_accepted_and_a_damaged_one_refused(db_path: Path, fake_api: FakeAPI,
+                                                                  changed_body: bytes) -> None:
+    import gzip
+
+    fake_api.headers["Content-Encoding"] = "gzip"
+    before = dump(db_path)
+    fake_api.body = gzip.compress(changed_body)[:-40]
+    assert sync.run(db_path, fake_api.url).status is sync.Status.FAILED
+    assert dump(db_path) == before
+    fake_api.body = gzip.compress(changed_body)
+    assert sync.run(db_path, fake_api.url).status is sync.Status.UPDATED
+    assert chemo_intro(db_path, "en") == EN_NEW
+
+
 def test_the_request_is_a_cacheable_get_with_the_version_we_have(db_path: Path, fake_api: FakeAPI) -> None:
     fake_api.status, fake_api.body = 304, b""
     assert sync.run(db_path, fake_api.url).not_modified
