@@ -136,6 +136,8 @@ class ClaraApp(App):
 
     def on_stop(self) -> None:
         self.stop_reading()
+        if getattr(self, "store", None) is not None:
+            self.store.close()
 
     # --- content and language ------------------------------------------------------------------
 
