@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
 
@@ -23,7 +23,6 @@ from graphql import (
     GraphQLSyntaxError,
     NoSchemaIntrospectionCustomRule,
     OperationType,
-    execute,
     get_operation_ast,
     parse,
     specified_rules,
@@ -40,6 +39,7 @@ from api.http.params import Params, RequestError, from_body, from_query_string
 from api.http.persisted import PersistedQueries, PersistedQueryMiss, not_found_body
 from api.schema import schema
 from api.schema.localize import RequestContext
+from api.schema.plan import Plan, execute_planned
 from api.settings import Settings
 
 log = logging.getLogger("clara.graphql")
@@ -55,6 +55,7 @@ class Prepared:
 
     document: DocumentNode | None
     errors: list[GraphQLError]
+    plans: dict[str | None, Plan | None] = field(default_factory=dict, compare=False, repr=False)  # per operation
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,11 @@ class GraphQLEndpoint:
             if is_get:
                 return self._error(405, f"A {kind} cannot be sent with GET; use POST.", "METHOD_NOT_ALLOWED",
                                    media_type, {"Allow": "POST"})
-        context = RequestContext(live=live, snapshot=snapshot, locale=locale)
-        result = execute(schema.graphql_schema, prepared.document, context_value=context,
-                         variable_values=params.variables, operation_name=params.operation_name)
+        def new_context() -> RequestContext:
+            return RequestContext(live=live, snapshot=snapshot, locale=locale)
+
+        result, context = execute_planned(prepared.plans, schema.graphql_schema, prepared.document, new_context,
+                                          params.variables, params.operation_name)
         if not isinstance(result, ExecutionResult):  # pragma: no cover - all our resolvers are sync
             raise TypeError("asynchronous execution is not expected")
         return self._finish(request, result, context, media_type)
