@@ -1,0 +1,67 @@
+"""Idle and slow connections cannot starve the server (uvicorn's limits, configured in api/__main__.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+
+import httpx
+
+
+def open_sockets(port: int, count: int) -> list[socket.socket]:
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sockets.append(sock)
+    return sockets
+
+
+def test_idle_and_slow_clients_do_not_block_readers(own_server) -> None:
+    live = own_server(KEEP_ALIVE_SECONDS="2")
+    idle = open_sockets(live.port, 200)            # connect and say nothing
+    slow = open_sockets(live.port, 50)             # send headers one piece at a time (slowloris)
+    for sock in slow:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    try:
+        with httpx.Client(base_url=live.url, timeout=5) as client:
+            started = time.perf_counter()
+            for _ in range(50):
+                response = client.post("/graphql", json={"query": "{ locales { code } }"})
+                assert response.status_code == 200
+            elapsed = time.perf_counter() - started
+            for sock in slow:
+                sock.sendall(b"X-Slow: 1\r\n")
+            assert client.get("/healthz").status_code == 200
+        assert elapsed < 5, f"50 requests took {elapsed:.1f}s beside 250 idle/slow connections"
+    finally:
+        for sock in idle + slow:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+
+def test_idle_keep_alive_connections_are_closed(own_server) -> None:
+    live = own_server(KEEP_ALIVE_SECONDS="1")
+    with socket.create_connection(("127.0.0.1", live.port), timeout=5) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(2.5)
+        sock.settimeout(2)
+        assert sock.recv(65536) == b"", "the idle connection was kept open past the keep-alive timeout"
+
+
+def test_beyond_the_concurrency_limit_the_answer_is_a_quick_503(own_server) -> None:
+    live = own_server(LIMIT_CONCURRENCY="20")
+    held = open_sockets(live.port, 25)
+    for sock in held:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # incomplete: each holds a slot
+    try:
+        time.sleep(0.3)
+        response = httpx.get(f"{live.url}/healthz", timeout=5)
+        assert response.status_code == 503  # refused at once, not queued behind the slow ones
+    finally:
+        for sock in held:
+            with contextlib.suppress(OSError):
+                sock.close()
+    time.sleep(0.3)
+    assert httpx.get(f"{live.url}/healthz", timeout=5).status_code == 200
