@@ -1,10 +1,12 @@
 """``python -m bench.corpus N [-o FILE] [--change K]``: N realistic bilingual documents.
 
-Each document is shaped like the real one (12 sections, 41 blocks, 5 treatment blocks, the care
-team and the decision factors) and is the real page retold for another topic: its slug, title
-and texts name another organ or cancer (in English and Spanish), its treatments are its own
-records with unique ids (12 per document), and it brings one glossary term of its own (a made-up
-drug name, so the search vocabulary grows as a real one does). The glossary's base terms, care
+Each document is shaped like the real one (12 sections, about 40 blocks, 5 treatment blocks, the
+care team and the decision factors) and is the real page retold for another topic: its slug,
+title and texts name another organ or cancer (in English and Spanish), its prose is told a
+little differently (sentences dropped, reordered or added, now and then a paragraph fewer, so
+no two pages are copies), its treatments are its own records with unique ids (12 per document),
+and it brings one glossary term of its own (a made-up drug name, so the search vocabulary grows
+as a real one does). The glossary's base terms, care
 team roles, decision factors, categories, sources, institution and UI strings are shared, as a
 cancer center's would be. Document 0 is the bundled page itself, unchanged.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import random
 import re
 import sys
 from pathlib import Path
@@ -38,6 +41,17 @@ TOPICS = [
     ("breast", "breast", "la mama", "mamarias"), ("colon", "colon", "el colon", "colónicas"),
 ]
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zi", "pa", "do", "fe", "gu", "xi", "be", "ta"]
+# Sentences a page may add, in both languages: {word} is a made-up name, {n} a small number.
+EXTRA = [
+    ("Ask your care team about the {word} study.", "Pregunte a su equipo de atención sobre el estudio {word}."),
+    ("Some centers offer this as part of the {word} program.",
+     "Algunos centros lo ofrecen como parte del programa {word}."),
+    ("This step may take about {n} weeks.", "Este paso puede tomar unas {n} semanas."),
+    ("Your doctor may call it {word}.", "Su médico puede llamarlo {word}."),
+    ("Bring a list of your medicines to visit {n}.", "Traiga una lista de sus medicamentos a la visita {n}."),
+]
+VARIED = {"text", "summary", "howItWorks", "description"}  # prose, not names or headings
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def made_up_word(i: int) -> str:
@@ -67,11 +81,47 @@ def _retell(value: Any, english: str, spanish: str, adjective: str) -> Any:
     return value
 
 
+def _vary_text(text: dict[str, str], rng: random.Random) -> dict[str, str]:
+    """The same prose told a little differently: a sentence dropped, the order turned, one added."""
+    parts = {code: SENTENCE.split(value) for code, value in text.items()}
+    count = {len(p) for p in parts.values()}
+    if len(count) == 1 and (n := count.pop()) > 1:  # both languages have the same sentences
+        if rng.random() < 0.35:
+            drop = rng.randrange(n)
+            parts = {code: p[:drop] + p[drop + 1:] for code, p in parts.items()}
+        elif rng.random() < 0.3:
+            parts = {code: p[1:] + p[:1] for code, p in parts.items()}
+    if rng.random() < 0.35:
+        english, spanish = rng.choice(EXTRA)
+        fill = {"word": made_up_word(rng.randrange(1, 1_000_000)), "n": rng.randint(2, 12)}
+        extra = {"en": english.format(**fill), "es": spanish.format(**fill)}
+        parts = {code: [*p, extra[code]] for code, p in parts.items()}
+    return {code: " ".join(p) for code, p in parts.items()}
+
+
+def _vary(value: Any, rng: random.Random, key: str = "") -> Any:
+    """Every prose text below ``value`` varied (see :func:`_vary_text`)."""
+    if isinstance(value, dict):
+        if key in VARIED and set(value) <= {"en", "es"}:
+            return _vary_text(value, rng)
+        return {k: _vary(v, rng, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "items":
+            return [_vary_text(v, rng) for v in value]
+        return [_vary(v, rng, key) for v in value]
+    return value
+
+
 def _document(base: dict[str, Any], treatments: list[dict[str, Any]], i: int) -> tuple[dict, list, dict]:
     """Document ``i`` (≥ 1), its own treatments, and its own glossary term."""
     slug_word, english, spanish, adjective = TOPICS[(i - 1) % len(TOPICS)]
     word = made_up_word(i)
-    doc = _retell(copy.deepcopy(base), english, spanish, adjective)
+    rng = random.Random(i)
+    doc = _vary(_retell(copy.deepcopy(base), english, spanish, adjective), rng)
+    for section in doc["sections"]:  # now and then a page has one paragraph fewer
+        prose = [b for b in section["blocks"] if b["type"] in {"paragraph", "callout"}]
+        if len(section["blocks"]) > 1 and prose and rng.random() < 0.3:
+            section["blocks"].remove(rng.choice(prose))
     doc["slug"] = f"{slug_word}-metastases-treatment-{i}"
     suffix = f"-d{i}"
     renamed = {t["id"]: t["id"] + suffix for t in treatments}
@@ -92,7 +142,7 @@ def _document(base: dict[str, Any], treatments: list[dict[str, Any]], i: int) ->
                 block["termIds"] = [*block.get("termIds", []), term["id"]]
                 first = False
     own = []
-    for treatment in _retell(copy.deepcopy(treatments), english, spanish, adjective):
+    for treatment in _vary(_retell(copy.deepcopy(treatments), english, spanish, adjective), rng):
         treatment["id"] = renamed[treatment["id"]]
         own.append(treatment)
     return doc, own, term
