@@ -87,7 +87,7 @@ def build_snapshot(data: Any, modified_at: dt.datetime | None = None) -> Snapsho
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def paused_cycle_collection() -> Iterator[None]:
     """Pause the cycle collector while a file becomes objects.
 
     Loading makes millions of objects that all live on, and each automatic collection scans the
@@ -105,7 +105,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def load_bytes(raw: bytes, modified_at: dt.datetime | None = None) -> Snapshot:
-    with _no_cycle_collection():
+    with paused_cycle_collection():
         return build_snapshot(parse_json(raw), modified_at)
 
 
@@ -120,4 +120,4 @@ def load_file(path: str | Path) -> Snapshot:
     return load_bytes(raw, mtime)
 
 
-__all__ = ["ContentError", "Snapshot", "build_snapshot", "load_bytes", "load_file"]
+__all__ = ["ContentError", "Snapshot", "build_snapshot", "load_bytes", "load_file", "paused_cycle_collection"]

@@ -87,8 +87,7 @@ def _draft() -> LiveContent:
         if block["type"] == "list":
             del block["items"][0]["es"]
     del data["glossary"][0]["definition"]["es"]
-    live = LiveContent(BUNDLED, load_bytes(json.dumps(data).encode()))
-    return live
+    return LiveContent(BUNDLED, load_bytes(json.dumps(data).encode()))
 
 
 def _broken() -> LiveContent:
