@@ -42,7 +42,8 @@ run: $(STAMP) ## Serve the API on $(API_URL) with the bundled content
 	-@$(MAKE) --no-print-directory node || echo "npm modules not installed: the GraphiQL page will say how to install them"
 	CONTENT_PATH=$(CONTENT) HOST=$(HOST) PORT=$(PORT) $(PY) -m api
 
-test: $(STAMP) node sysdeps ## Run the whole test suite (sets up what it needs)
+test: $(STAMP) node sysdeps ## Run the linter and the whole test suite (sets up what it needs)
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Run the tests that need no browser
