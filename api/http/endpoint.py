@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from typing import Any
 
 import orjson
@@ -32,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.content.locales import negotiate
+from api.http.conditional import cache_control, last_modified, matches
 from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
 from api.http.lru import LRU
@@ -123,8 +123,7 @@ class GraphQLEndpoint:
         self.prepared: LRU[str, Prepared] = LRU(settings.document_cache_entries)
         self.responses: LRU[str, Ready] = LRU(settings.response_cache_entries if settings.response_cache else 0)
         self.persisted = PersistedQueries(settings.persisted_query_entries)
-        self.cache_control = (f"public, max-age={settings.cache_max_age}, "
-                              f"stale-while-revalidate={settings.stale_while_revalidate}")
+        self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
         self.known: LRU[tuple[str, bytes, bytes | None, bytes | None], Known] = LRU(self.responses.size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -150,7 +149,7 @@ class GraphQLEndpoint:
                 self.persisted.store.put(known.digest, known.register)
             elif self.persisted.store.get(known.digest) is None:
                 return None
-        if if_none_match is not None and _matches(if_none_match.decode("latin-1"), known.etag):
+        if if_none_match is not None and matches(if_none_match.decode("latin-1"), known.etag):
             return 304, list(known.not_modified), b""
         if self.responses.get(known.key) is None:
             return None
@@ -190,9 +189,9 @@ class GraphQLEndpoint:
             orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
         ])
         etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
-        last_modified = format_datetime(snapshot.modified_at, usegmt=True)
-        if is_get and _matches(request.headers.get("if-none-match"), etag):
-            return self._not_modified(etag, last_modified, locale)
+        modified = last_modified(snapshot)
+        if is_get and matches(request.headers.get("if-none-match"), etag):
+            return self._not_modified(etag, modified, locale)
 
         ready = self.responses.get(key)
         if ready is None:
@@ -204,10 +203,10 @@ class GraphQLEndpoint:
         cacheable = is_get and ready.cacheable
         response = self._respond(ready.status, ready.body, media_type,
                                  self.cache_control if cacheable else "no-store",
-                                 etag if cacheable else None, last_modified if cacheable else None, locale)
+                                 etag if cacheable else None, modified if cacheable else None, locale)
         if cacheable and self.known.size:
             register = query if digest is not None and params.query is not None else None
-            not_modified = self._not_modified(etag, last_modified, locale).raw_headers
+            not_modified = self._not_modified(etag, modified, locale).raw_headers
             self.known.put(_known_key(request.scope, snapshot.version)[0],
                            Known(ready.status, digest, register, key, etag, response.raw_headers, ready.body,
                                  not_modified))
@@ -320,11 +319,3 @@ def _known_key(scope: Any, version: str) -> tuple[tuple[str, bytes, bytes | None
         elif name == b"if-none-match":
             if_none_match = value if if_none_match is None else if_none_match
     return (version, scope["query_string"], accept, language), if_none_match
-
-
-def _matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
