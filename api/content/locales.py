@@ -33,20 +33,31 @@ def resolve(tag: str, supported: list[str]) -> str:
     raise UnsupportedLocale(tag, supported)
 
 
-def negotiate(header: str | None, supported: list[str], default: str) -> str:
-    """Pick the best supported locale from an ``Accept-Language`` header (RFC 9110 §12.5.4)."""
-    if not header:
-        return default
-    choices: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header[:_MAX_HEADER].split(",")):
+def weighted(header: str) -> list[tuple[str, float]]:
+    """The values of a header such as Accept or Accept-Language with their ``q`` weights, in order.
+
+    A malformed weight counts as 0 (not acceptable), so junk never outranks a real choice.
+    """
+    values = []
+    for part in header[:_MAX_HEADER].split(","):
         pieces = [p.strip() for p in part.split(";")]
-        tag, quality = pieces[0], 1.0
+        quality = 1.0
         for param in pieces[1:]:
             if param.startswith("q="):
                 try:
                     quality = float(param[2:])
                 except ValueError:
                     quality = 0.0
+        values.append((pieces[0], quality))
+    return values
+
+
+def negotiate(header: str | None, supported: list[str], default: str) -> str:
+    """Pick the best supported locale from an ``Accept-Language`` header (RFC 9110 §12.5.4)."""
+    if not header:
+        return default
+    choices: list[tuple[float, int, str]] = []
+    for position, (tag, quality) in enumerate(weighted(header)):
         if tag == "*":
             choices.append((quality, position, default))
             continue

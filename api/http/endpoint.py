@@ -30,7 +30,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.content.locales import negotiate
+from api.content.locales import negotiate, weighted
 from api.http.conditional import cache_control, last_modified, matches
 from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
@@ -90,18 +90,10 @@ def accepted_media_type(accept: str | None) -> str | None:
     if not accept:
         return JSON
     best: tuple[float, str] | None = None
-    for part in accept.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        media, quality = pieces[0].lower(), 1.0
-        for param in pieces[1:]:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
+    for media, quality in weighted(accept):
         if quality <= 0:
             continue
-        choice = {GRAPHQL_RESPONSE: GRAPHQL_RESPONSE, JSON: JSON, "application/*": JSON, "*/*": JSON}.get(media)
+        choice = {GRAPHQL_RESPONSE: GRAPHQL_RESPONSE, JSON: JSON, "application/*": JSON, "*/*": JSON}.get(media.lower())
         if choice and (best is None or quality > best[0] or (quality == best[0] and choice == GRAPHQL_RESPONSE)):
             best = (quality, choice)
     return best[1] if best else None
