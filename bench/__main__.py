@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"connections; server on CPU {cfg.server_cpus}, load on CPU {cfg.load_cpus}; driver "
                   f"{'wrk' if have_wrk() else 'python (wrk missing)'})", flush=True)
             only = args.only.split(",") if args.only else (["persisted_get"] if args.smoke else None)
-            measured = http.run(cfg, only, log=lambda s: print(s, flush=True))
+            measured = http.run(cfg, only, log=lambda s: print(s, flush=True),
+                                diagnose=name == "full" and not args.only)
             found.update(
                 machine=results.machine(), date=results.now(), mode=name, page=measured["page"],
                 settings={"seconds": cfg.seconds, "warmup_seconds": cfg.warmup, "rounds": cfg.rounds,
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                           "driver": "wrk" if have_wrk() else "python", "nginx": have("nginx"),
                           "load_average_before": [round(x, 2) for x in load_before]},
                 scenarios=measured["scenarios"], ratios=results.ratios(measured["scenarios"]))
+            if measured["diagnostics"]:
+                found["diagnostics"] = measured["diagnostics"]
             print(_table(found), flush=True)
         if name in {"full", "quick", "scale", "smoke"} and not args.only:
             sizes = {"full": [1, 100, 1_000], "quick": [1, 100], "scale": [1, 100, 1_000, 10_000],

@@ -90,8 +90,8 @@ def growth_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return goals
 
 
-ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "growth", "scale_out",
-         "phone")
+ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "diagnostics", "growth",
+         "scale_out", "phone")
 
 
 def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +107,8 @@ def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
             previous = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError:
             previous = {}
+    if "scenarios" in found:  # one run's side-by-side sections stand together: drop the last run's
+        previous = {k: v for k, v in previous.items() if k not in {"settings", "page", "ratios", "diagnostics"}}
     merged = {**previous, **found}
     goals = []
     if merged.get("scenarios"):

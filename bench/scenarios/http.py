@@ -29,6 +29,8 @@ WHAT = {
     "persisted_get": "ours: hash-only GET (APQ), response cache warm",
     "not_modified": "ours: the same GET with If-None-Match -> 304",
     "static": "Debian's nginx serving the same bytes from a file: the machine's practical limit",
+    # a diagnostic, not a compared scenario: how much of the distance to raw is our access-log line
+    "persisted_get_quiet": "ours: the persisted GET with LOG_LEVEL=warning (no access-log line per request)",
 }
 HEADERS = {"Accept": "application/graphql-response+json, application/json", "Accept-Language": "es-US,es;q=0.9"}
 GET = Req("GET", page.PERSISTED_PATH, HEADERS)
@@ -57,14 +59,15 @@ def _expect(condition: bool, what: str) -> None:
         raise RuntimeError(f"scenario check failed: {what}")
 
 
-def run(cfg: Config, only: list[str] | None = None, log: Callable[[str], None] = print) -> dict[str, Any]:
+def run(cfg: Config, only: list[str] | None = None, log: Callable[[str], None] = print,
+        diagnose: bool = False) -> dict[str, Any]:
     """Measure each scenario (or ``only`` these) ``cfg.rounds`` times, rounds interleaved.
 
     Returns ``{"scenarios": {name: the round with the most requests/s, plus every round's
     requests/s}, "page": {...}}``. On a shared machine other work only ever slows a round down,
     so the best round is the least disturbed one; every round is kept in the file.
     """
-    wanted = only or NAMES
+    wanted = list(only or NAMES) + (["persisted_get_quiet"] if diagnose else [])
     content = cfg.folder / "content.json"
     shutil.copy(ROOT / "content.json", content)
     rounds: dict[str, list[dict[str, Any]]] = {}
@@ -73,12 +76,13 @@ def run(cfg: Config, only: list[str] | None = None, log: Callable[[str], None] =
         if cfg.rounds > 1:
             log(f" round {number + 1} of {cfg.rounds}")
         reference = _round(cfg, content, wanted, rounds, log)
-    scenarios = {}
-    for name in NAMES:
-        if name in rounds:
-            best = max(rounds[name], key=lambda r: r["rps"])
-            scenarios[name] = {**best, "rounds_rps": [round(r["rps"], 1) for r in rounds[name]], "what": WHAT[name]}
-    return {"scenarios": scenarios, "page": {"bytes": len(reference), "field_selections": page.field_selections()}}
+    best = {}
+    for name, measured in rounds.items():
+        top = max(measured, key=lambda r: r["rps"])
+        best[name] = {**top, "rounds_rps": [round(r["rps"], 1) for r in measured], "what": WHAT[name]}
+    return {"scenarios": {name: best[name] for name in NAMES if name in best},
+            "diagnostics": {name: row for name, row in best.items() if name not in NAMES},
+            "page": {"bytes": len(reference), "field_selections": page.field_selections()}}
 
 
 def _round(cfg: Config, content: Path, wanted: list[str], rounds: dict[str, list[dict[str, Any]]],
@@ -101,6 +105,10 @@ def _round(cfg: Config, content: Path, wanted: list[str], rounds: dict[str, list
         if "not_modified" in wanted:
             record("not_modified", ours, not_modified)
         _expect(ours.process is not None and ours.process.poll() is None, "our server ran to the end")
+    if "persisted_get_quiet" in wanted:
+        with clara(cfg.folder, content, cfg.server_cpus, name="clara-quiet", LOG_LEVEL="warning") as quiet:
+            _expect(_send(quiet, Req("GET", page.REGISTER_PATH, HEADERS)).content == reference, "same page")
+            record("persisted_get_quiet", quiet, GET)
     data = orjson.loads(reference)["data"]
     body_path = cfg.folder / "page.json"
     body_path.write_bytes(reference)
