@@ -24,6 +24,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from api.content.model import CalloutBlock, ListBlock, LocalizedText, ParagraphBlock
@@ -322,11 +323,14 @@ class _Stream:
     word (the usual case) just walks that word's rank order.
     """
 
-    __slots__ = ("boosts", "heap", "last", "position", "seen", "single")
+    __slots__ = ("boost", "boosts", "entries", "heap", "last", "norms", "position", "ranked", "seen", "single")
 
     def __init__(self, boosts: list[tuple[Postings, float]]) -> None:
         self.boosts = boosts
         self.single = boosts[0] if len(boosts) == 1 else None
+        if self.single is not None:  # kept apart: next() runs for every entry read
+            self.entries, self.norms, self.ranked = boosts[0][0].entries, boosts[0][0].norms, boosts[0][0].ranked
+            self.boost = boosts[0][1]
         self.position = 0
         self.last: tuple[float, int] | None = None
         self.heap: list[tuple[float, int, int, int]] = []  # (-score, entry, which token, rank position)
@@ -340,14 +344,15 @@ class _Stream:
 
     def next(self) -> tuple[float, int] | None:
         if self.single is not None:
-            postings, boost = self.single
-            if self.position == len(postings.ranked):
+            position, ranked = self.position, self.ranked
+            if position == len(ranked):
                 return None
-            at = postings.ranked[self.position]
-            item = (boost * postings.norms[at], postings.entries[at])
-            if self.last is not None and item[0] == self.last[0] and item[1] < self.last[1]:
+            at = ranked[position]
+            item = (self.boost * self.norms[at], self.entries[at])
+            last = self.last
+            if last is not None and item[0] == last[0] and item[1] < last[1]:
                 raise _Unordered
-            self.position += 1
+            self.position = position + 1
             self.last = item
             return item
         heap = self.heap
@@ -398,12 +403,16 @@ class _Stream:
             best = value if best is None or value > best else best
         return best
 
-    def score(self, entry: int) -> float | None:
+    def score(self, entry: int, bisect_left: Any = bisect.bisect_left) -> float | None:
         """The entry's score for this word (None: the word does not occur in it)."""
+        if self.single is not None:
+            entries = self.entries
+            at = bisect_left(entries, entry)
+            return self.boost * self.norms[at] if at < len(entries) and entries[at] == entry else None
         best = None
         for postings, boost in self.boosts:
             entries = postings.entries
-            at = bisect.bisect_left(entries, entry)
+            at = bisect_left(entries, entry)
             if at < len(entries) and entries[at] == entry:
                 value = boost * postings.norms[at]
                 best = value if best is None or value > best else best
@@ -433,7 +442,6 @@ def _top(streams: list[_Stream], first: int, matching: set[int] | None = None) -
         while len(out) < first and (item := streams[0].next()) is not None:
             out.append((item[1], item[0]))
         return out
-    totals: dict[int, float] = {}
     read: set[int] = set()
     best: list[tuple[float, int]] = []  # the best `first` so far, worst on top: (total, -entry)
     pair = streams if len(streams) == 2 else None
@@ -442,7 +450,7 @@ def _top(streams: list[_Stream], first: int, matching: set[int] | None = None) -
         for w, stream in enumerate(streams):
             item = stream.next()
             if item is None:  # every entry with this word has been read: nothing else can match
-                return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:first]
+                return _ranked(best)
             score, entry = item
             if entry in read or (matching is not None and entry not in matching):
                 continue
@@ -457,13 +465,17 @@ def _top(streams: list[_Stream], first: int, matching: set[int] | None = None) -
                 if None in parts:
                     continue
                 total = _sum(parts)  # type: ignore[arg-type]
-            totals[entry] = total
-            heapq.heappush(best, (total, -entry))
-            if len(best) > first:
-                heapq.heappop(best)
+            if len(best) < first:
+                heapq.heappush(best, (total, -entry))
+            elif (total, -entry) > best[0]:
+                heapq.heapreplace(best, (total, -entry))
         rounds += 1
         if len(best) == first and rounds % 4 == 0 and _settled(streams, best[0][0], -best[0][1]):
-            return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:first]
+            return _ranked(best)
+
+
+def _ranked(best: list[tuple[float, int]]) -> list[tuple[int, float]]:
+    return [(-negative, total) for total, negative in sorted(best, key=lambda item: (-item[0], -item[1]))]
 
 
 def _settled(streams: list[_Stream], last_total: float, last_entry: int) -> bool:
