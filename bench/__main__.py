@@ -1,6 +1,7 @@
 """``python -m bench``: measure, print the tables, and write bench/results.json.
 
-    python -m bench            the full run: side by side (10 s each), scale-out, growth to 1,000, phone
+    python -m bench            the full run: side by side (best of 2 rounds of 10 s), growth to 1,000,
+                               scale-out (workers, nginx cache), the phone
     python -m bench --quick    a smoke run in under a minute (2 s each, growth to 100)
     python -m bench --scale    growth only, to 10,000 documents (minutes)
     python -m bench --smoke    one scenario for a second and a 3-document corpus (the tests use it)

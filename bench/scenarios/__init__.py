@@ -1,0 +1,1 @@
+"""One module per part of the benchmark: http (side by side), growth, scale (workers, nginx), phone."""
