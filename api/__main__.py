@@ -8,21 +8,20 @@ down: the new worker fails its start and the old one keeps serving.
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 
 import uvicorn
 
 from api.content.snapshot import ContentError, load_file
-from api.settings import from_env
+from api.settings import configure_logging, from_env
 
 
 def main() -> int:
     settings = from_env()
     # Until the app installs its reload handler, a SIGHUP must not kill the process.
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     try:
         load_file(settings.content_path)  # fail fast, with every problem listed, before binding the port
     except ContentError as exc:

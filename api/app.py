@@ -23,7 +23,7 @@ from api.embed.routes import routes as embed_routes
 from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
 from api.http.middleware import AccessLogMiddleware, CorsMiddleware, SecurityHeadersMiddleware
-from api.settings import Settings, from_env
+from api.settings import Settings, configure_logging, from_env
 
 log = logging.getLogger("clara")
 
@@ -39,6 +39,7 @@ async def healthz(request: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None, content: LiveContent | None = None) -> Starlette:
     """Build the app. ``content`` defaults to the file named by the settings, loaded at start-up."""
     settings = settings or from_env()
+    configure_logging(settings.log_level)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -5,6 +5,7 @@ Every knob a deployment turns is here, read once at start-up; nothing else reads
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,3 +105,15 @@ def from_env() -> Settings:
         keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
         graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),
     )
+
+
+def configure_logging(level: str) -> None:
+    """Send our logs (access lines, content reloads) to stderr once per process.
+
+    Called from ``python -m api`` and again by each app instance, because uvicorn's worker
+    processes (``WORKERS`` > 1) start fresh and would otherwise drop every access line.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("clara").setLevel(level.upper())

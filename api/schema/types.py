@@ -363,7 +363,8 @@ class Section(ContentType):
     @staticmethod
     def resolve_reading_level(root: At, info: GraphQLResolveInfo) -> dict[str, Any]:
         snapshot = context_of(info).snapshot
-        return _cached_level(info, ("section", root.value.id, root.locale),
+        # section ids are unique only within their document: key by the section itself
+        return _cached_level(info, ("section", str(id(root.value)), root.locale),
                              lambda: section_level(_Shown(snapshot, root.value.blocks), root.value, root.locale))
 
 

@@ -88,3 +88,11 @@ def test_two_workers_reload_on_sighup_to_the_supervisor(own_server) -> None:
     write(path, data)
     live.signal(signal.SIGHUP)
     wait_for(lambda: all(name_served(live) == "Chemotherapy v2" for _ in range(6)), timeout=30)
+
+
+def test_every_worker_logs_its_requests(own_server) -> None:
+    live = own_server(WORKERS="2")
+    for _ in range(20):
+        httpx.get(f"{live.url}/healthz", headers={"X-Request-Id": "two-workers-log-check"})
+    wait_for(lambda: live.log().count("two-workers-log-check") == 20)
+    assert live.log().count("serving content version") == 2
