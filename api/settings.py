@@ -52,7 +52,6 @@ class Limits:
     max_aliases: int = 30
     max_cost: int = 5_000
     max_batch: int = 10
-    max_search_chars: int = 200
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ class RequestContext:
     snapshot: Snapshot
     locale: str
     fallbacks: list[dict[str, Any]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

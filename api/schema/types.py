@@ -188,10 +188,6 @@ class Block(graphene.Interface):
     def resolve_type(cls, instance: At, info: GraphQLResolveInfo) -> type[graphene.ObjectType]:
         return _BLOCK_TYPES[type(instance.value)]
 
-    @staticmethod
-    def resolve_terms(root: At, info: GraphQLResolveInfo) -> list[At]:
-        return _records(info, "glossary", root.value.term_ids, root.locale)
-
 
 class _BlockType(ContentType):
     class Meta:
