@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from collections import defaultdict
 
 import pytest
@@ -76,13 +77,22 @@ QUERIES = ["quimioterapia", "metástasis", "radio", "cirugía del hígado", "ter
            "cancer team", "liver surgery", "proton therapy", "care team doctor", "the", "zzz", "tumor zzz"]
 
 
-@pytest.fixture(params=["score the shared entries", "threshold algorithm", "threshold algorithm, shared entries"])
+@pytest.fixture(params=["score the shared entries", "threshold algorithm", "threshold algorithm, shared entries",
+                        "threshold algorithm, merged expansions", "threshold algorithm, binary searches only"])
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several words are ranked one of three ways, by how many entries they share: run each on every query."""
-    if request.param == "threshold algorithm":
+    """Several words are ranked one of three ways, by how many entries they share, and a word's
+    expansions are read merged or a block at a time, looked up in tables or by binary search:
+    run each on every query."""
+    if request.param != "score the shared entries":
         monkeypatch.setattr(search_module, "FEW", 0)
-    elif request.param == "threshold algorithm, shared entries":
+    if request.param == "threshold algorithm, shared entries":
+        monkeypatch.setattr(search_module, "FEW", 50_000)
         monkeypatch.setattr(search_module, "DIRECT", 0)
+    elif request.param == "threshold algorithm, merged expansions":
+        monkeypatch.setattr(search_module, "MERGED", 0)
+    elif request.param == "threshold algorithm, binary searches only":
+        for index in search_module.index_for(SNAPSHOT, "en"), search_module.index_for(SNAPSHOT, "es"):
+            monkeypatch.setattr(index, "dense", {})
 
 
 @pytest.mark.parametrize("first", [1, 3, 10, 50])
@@ -111,61 +121,55 @@ def test_generated_queries(words: list[str], first: int) -> None:
 
 
 @st.composite
-def _words(draw: st.DrawFn) -> list[list[tuple[search_module.Postings, float]]]:
-    """Two to four words over a few small tokens whose scores tie often (norms and boosts from tiny sets)."""
-    from array import array
+def _words(draw: st.DrawFn) -> tuple[search_module.LocaleIndex, list[list[search_module._Token]]]:
+    """Two to four words over a few small vocabulary words whose scores tie often.
 
-    def token() -> search_module.Postings:
-        entries = sorted(draw(st.sets(st.integers(0, 25), min_size=1, max_size=20)))
-        norms = [draw(st.sampled_from([0.5, 1.0, 1.5, 2.0, 0.1 + 0.2])) for _ in entries]
-        return search_module.Postings(array("i", entries), array("d", norms))
+    Frequencies, entry lengths and boosts come from tiny sets, so term weights and scores repeat.
+    """
+    entries = search_module.Entries("es", "es", {})
+    index = search_module.LocaleIndex(entries)
+    for _ in range(26):
+        entries.add("term", None)
+        index._lengths.append(draw(st.sampled_from([1, 2, 4, 8])))
+    words = []
+    for w in range(draw(st.integers(1, 4))):
+        names = []
+        for k in range(draw(st.integers(1, 3))):
+            found = sorted(draw(st.sets(st.integers(0, 25), min_size=1, max_size=20)))
+            tfs = [draw(st.sampled_from([1, 2, 3])) for _ in found]
+            index._building[name := f"w{w}t{k}"] = (array("i", found), array("i", tfs))
+            names.append((name, draw(st.sampled_from([1.0, 0.6, 3.0, 0.1 + 0.2]))))
+        words.append(names)
+    index.finish()
+    number = {word: t for t, word in enumerate(index.vocabulary)}
+    return index, [[search_module._Token(index.starts[number[name]], index.starts[number[name] + 1], boost,
+                                         index.dense.get(number[name])) for name, boost in names]
+                   for names in words]
 
-    return [[(token(), draw(st.sampled_from([1.0, 0.6, 3.0]))) for _ in range(draw(st.integers(1, 3)))]
-            for _ in range(draw(st.integers(1, 4)))]
 
-
-@settings(max_examples=600, deadline=None, derandomize=True)
+@pytest.mark.parametrize("merged", [0, 4])
+@pytest.mark.parametrize("dense", [0, 1_000])
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(_words(), st.integers(1, 12))
-def test_the_threshold_algorithm_on_tied_scores(words, first: int) -> None:
-    expected = search_module._every(words, first)
-    try:
-        got = search_module._top([search_module._Stream(boosts) for boosts in words], first)
-    except search_module._Unordered:
-        got = expected  # search() falls back to _every here
-    assert got == expected
+def test_the_threshold_algorithm_on_tied_scores(merged: int, dense: int, words, first: int) -> None:
+    index, expansions = words
+    if not dense:
+        index.dense = {}
+        expansions = [[search_module._Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "MERGED", merged)
+        expected = search_module._every(index, expansions, first)
+        assert search_module._top(index, expansions, first) == expected
+        sizes = [1] * len(expansions)
+        if len(expansions) > 1:
+            matching = search_module._matching(index, expansions, sizes)
+            assert search_module._top(index, expansions, first, matching) == expected
+            assert search_module._scored(index, expansions, matching, first) == expected
 
 
-def _postings(pairs: list[tuple[int, float]]) -> search_module.Postings:
-    from array import array
-
-    pairs = sorted(pairs)
-    return search_module.Postings(array("i", [e for e, _ in pairs]), array("d", [n for _, n in pairs]))
-
-
-def _both_ways(words: list[list[tuple[search_module.Postings, float]]], first: int) -> tuple[list, list]:
-    return search_module._top([search_module._Stream(b) for b in words], first), search_module._every(words, first)
-
-
-def test_an_unread_entry_that_ties_with_a_lower_id_is_still_found() -> None:
-    # after one round entry 9 is best with 4.0 and the threshold is 4.0; entry 5, unread, also totals 4.0
-    a = _postings([(9, 3.0), (1, 2.0), (5, 2.0)])
-    b = _postings([(2, 2.0), (5, 2.0), (9, 1.0)])
-    got, expected = _both_ways([[(a, 1.0)], [(b, 1.0)]], 1)
-    assert got == expected == [(5, 4.0)]
-
-
-def test_a_rounding_tie_below_the_head_is_still_found() -> None:
-    # 2.0 + 1e16 and (2.0 - 1 ulp) + 1e16 round to the same total: entry 4 ties with entry 7 and comes first
-    just_below = math.nextafter(2.0, 0)
-    a = _postings([(7, 2.0), (8, 2.0), (4, just_below)])
-    b = _postings([(1, 1e16 + 4), (4, 1e16), (7, 1e16), (8, 1e16)])  # B reads entry 1 (not in A) first
-    got, expected = _both_ways([[(a, 1.0)], [(b, 1.0)]], 1)
-    assert got == expected and got[0][0] == 4
-
-
-def test_equal_scores_from_unequal_norms_fall_back_to_scoring_everything() -> None:
-    high, low = 1.8999999999999986, 1.8999999999999984  # 0.6 * high == 0.6 * low
-    assert 0.6 * high == 0.6 * low
-    stream = search_module._Stream([(_postings([(3, high), (1, low)]), 0.6)])
-    with pytest.raises(search_module._Unordered):
-        list(iter(stream.next, None))
+def test_the_index_keeps_no_copy_of_the_text() -> None:
+    index = search_module.build_index(SNAPSHOT, "es")
+    document = next(iter(SNAPSHOT.documents.values()))
+    assert index.entries.sources[0] is document
+    assert index.entries[0].title is document.title.get("es")
+    assert index.frequencies.itemsize == 1  # every weighted frequency fits in a byte here
