@@ -8,7 +8,7 @@ an editor fixes a file in one round, not one error at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -18,6 +18,8 @@ from api.content.model import KEBAB_ID, Content
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 BLOCK_TYPES = {"paragraph", "list", "callout", "treatments", "careTeam", "decisionFactors"}
+BLOCK_REFERENCES = [("termIds", "glossary term"), ("treatmentIds", "treatment"), ("roleIds", "care-team role"),
+                    ("factorIds", "decision factor")]
 
 
 class ContentError(Exception):
@@ -93,18 +95,33 @@ def _shape_problems(exc: ValidationError) -> list[str]:
 
 def validate(data: Any) -> Content:
     """Validate parsed JSON; return the model or raise :class:`ContentError` with every problem."""
+    return _checked(Content.model_validate, data, check_parsed(data))
+
+
+def validate_json(raw: bytes, problems: list[str]) -> Content:
+    """Validate the file's bytes; ``problems`` are those :func:`check_parsed` found in its parse.
+
+    Pydantic reads the bytes itself, so the parsed tree the meaning pass needed can be freed first
+    and never lives beside the models (at 10,000 documents it is 850 MB), and pydantic makes each
+    short string (ids, block types) once instead of once per use.
+    """
+    return _checked(Content.model_validate_json, raw, problems)
+
+
+def check_parsed(data: Any) -> list[str]:
+    """The meaning pass's problems in parsed JSON; raises at once when the top level is not an object."""
     if not isinstance(data, dict):
         raise ContentError([f"(top level): should be an object, not {_json_type(data)}"])
-    problems: list[str] = []
-    content = None
+    return list(meaning_problems(data))
+
+
+def _checked(validator: Callable[[Any], Content], value: Any, meaning: list[str]) -> Content:
     try:
-        content = Content.model_validate(data)
+        content = validator(value)
     except ValidationError as exc:
-        problems += _shape_problems(exc)
-    problems += list(meaning_problems(data))
-    if problems:
-        raise ContentError(list(dict.fromkeys(problems)))
-    assert content is not None
+        raise ContentError(list(dict.fromkeys(_shape_problems(exc) + meaning))) from None
+    if meaning:
+        raise ContentError(list(dict.fromkeys(meaning)))
     return content
 
 
@@ -133,6 +150,10 @@ def _ids(records: list[tuple[int, dict[str, Any]]], path: str, key: str = "id") 
     return set(seen), problems
 
 
+def _any_unknown(value: Any, known: set[str]) -> bool:
+    return any(isinstance(ref, str) and ref not in known for ref in (value if isinstance(value, list) else [value]))
+
+
 def _refs(value: Any, known: set[str], path: str, what: str) -> Iterator[str]:
     refs = value if isinstance(value, list) else [value]
     for j, ref in enumerate(refs):
@@ -152,37 +173,44 @@ def _locale_codes(data: dict[str, Any]) -> tuple[set[str], set[str]]:
     return codes, required
 
 
-def _texts(value: Any, path: str, codes: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every localized text below ``value``: an object whose keys include a declared locale."""
+def _texts(value: Any, path: str, codes: set[str], out: list[tuple[str, dict[str, Any]]]) -> None:
+    """Append every localized text below ``value``: an object whose keys include a declared locale.
+
+    Most of a file is text, so this looks only into objects and lists and builds a path only for
+    those: it runs over millions of values in a large file.
+    """
     if isinstance(value, dict):
-        keys = set(value)
-        if keys and keys & codes and all(isinstance(k, str) and len(k) <= 3 for k in keys):
-            yield path, value
+        if not codes.isdisjoint(value) and all(isinstance(k, str) and len(k) <= 3 for k in value):
+            out.append((path, value))
             return
         for key, child in value.items():
-            if key != "locales":
-                yield from _texts(child, f"{path}.{key}" if path else key, codes)
+            if isinstance(child, (dict, list)) and key != "locales":
+                _texts(child, f"{path}.{key}" if path else key, codes, out)
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            yield from _texts(child, f"{path}[{i}]", codes)
+            if isinstance(child, (dict, list)):
+                _texts(child, f"{path}[{i}]", codes, out)
 
 
 def meaning_problems(data: dict[str, Any]) -> Iterator[str]:
     """Problems a schema cannot see: translations, ids, references, locale settings."""
     codes, required = _locale_codes(data)
     yield from _locale_problems(data, codes)
-    for path, text in _texts(data, "", codes):
-        for code in sorted(required):
+    texts: list[tuple[str, dict[str, Any]]] = []
+    _texts(data, "", codes, texts)
+    checked = [(code, LANGUAGE_NAMES.get(code, code)) for code in sorted(required)]
+    for path, text in texts:
+        for code, name in checked:
             value = text.get(code)
-            name = LANGUAGE_NAMES.get(code, code)
             if code not in text:
                 yield f"{path}.{code}: missing {name} text"
             elif isinstance(value, str) and not value.strip():
                 yield f"{path}.{code}: empty {name} text"
             elif isinstance(value, list) and not value:
                 yield f"{path}.{code}: empty {name} list"
-        for code in sorted(set(text) - codes):
-            yield f"{path}.{code}: {code!r} is not one of the declared locales ({', '.join(sorted(codes))})"
+        if not text.keys() <= codes:
+            for code in sorted(set(text) - codes):
+                yield f"{path}.{code}: {code!r} is not one of the declared locales ({', '.join(sorted(codes))})"
     yield from _id_and_reference_problems(data)
 
 
@@ -229,16 +257,18 @@ def _id_and_reference_problems(data: dict[str, Any]) -> Iterator[str]:
         sections = _items(doc, "sections")
         _, dupes = _ids(sections, f"{base}.sections")
         yield from dupes
-        block_ids: dict[str, str] = {}
+        block_ids: dict[str, tuple[int, int]] = {}
         for s, section in sections:
             for b, block in _items(section, "blocks"):
-                path = f"{base}.sections[{s}].blocks[{b}]"
+                # Paths are made only for a problem: there are hundreds of thousands of blocks.
                 bid = block.get("id")
                 if isinstance(bid, str):
                     if bid in block_ids:
-                        yield f"{path}.id: duplicate id {bid!r} (already used by {block_ids[bid]})"
-                    block_ids.setdefault(bid, path)
-                yield from _refs(block.get("termIds"), known["glossary term"], f"{path}.termIds", "glossary term")
-                for key, kind in [("treatmentIds", "treatment"), ("roleIds", "care-team role"),
-                                  ("factorIds", "decision factor")]:
-                    yield from _refs(block.get(key), known[kind], f"{path}.{key}", kind)
+                        first = "{}.sections[{}].blocks[{}]".format(base, *block_ids[bid])
+                        yield f"{base}.sections[{s}].blocks[{b}].id: duplicate id {bid!r} (already used by {first})"
+                    else:
+                        block_ids[bid] = (s, b)
+                for key, kind in BLOCK_REFERENCES:
+                    value = block.get(key)
+                    if value is not None and _any_unknown(value, known[kind]):
+                        yield from _refs(value, known[kind], f"{base}.sections[{s}].blocks[{b}].{key}", kind)
