@@ -10,19 +10,21 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Scope
 
 from api.content.live import LiveContent
 from api.embed.routes import routes as embed_routes
+from api.http.access_log import AccessLog
+from api.http.edge import Answer, Edge
 from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
-from api.http.middleware import AccessLogMiddleware, CorsMiddleware, SecurityHeadersMiddleware
 from api.settings import Settings, configure_logging, from_env
 
 log = logging.getLogger("clara")
@@ -34,6 +36,17 @@ async def healthz(request: Request) -> JSONResponse:
         {"status": "ok", "version": snapshot.version, "loadedAt": snapshot.loaded_at.isoformat()},
         headers={"Cache-Control": "no-store"},
     )
+
+
+class Clara(Starlette):
+    """Starlette with :class:`~api.http.edge.Edge` outside its error handling and routing."""
+
+    def __init__(self, edge: Callable[[ASGIApp], Edge], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.edge = edge
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return self.edge(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, content: LiveContent | None = None) -> Starlette:
@@ -50,23 +63,26 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, app.state.content.reload))
+        access_log.start()
         yield
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
+        access_log.stop()
 
     graphql = GraphQLEndpoint(settings)
+    access_log = AccessLog(settings.access_log_flush_seconds)
+
+    def shortcut(scope: Scope) -> Answer | None:
+        return graphql.repeat(scope) if scope["path"] == "/graphql" else None
+
     routes = [
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
         *embed_routes,
     ]
-    middleware = [
-        Middleware(AccessLogMiddleware),
-        Middleware(SecurityHeadersMiddleware),
-        Middleware(CorsMiddleware, origins=settings.cors_origins),
-    ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
+                routes=routes, lifespan=lifespan)
     app.state.settings = settings
     if content is not None:
         app.state.content = content

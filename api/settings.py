@@ -23,6 +23,19 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise SystemExit(f"{name} must be a number of seconds, 0 or more, got {value!r}")
+    return number
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
     if not value:
@@ -72,6 +85,7 @@ class Settings:
     stale_while_revalidate: int = 86_400
     limits: Limits = field(default_factory=Limits)
     log_level: str = "info"
+    access_log_flush_seconds: float = 1.0
     limit_concurrency: int = 1_000
     keep_alive_seconds: int = 5
     graceful_shutdown_seconds: int = 20
@@ -100,6 +114,7 @@ def from_env() -> Settings:
             max_batch=_int("MAX_BATCH", Limits.max_batch),
         ),
         log_level=os.environ.get("LOG_LEVEL", "info"),
+        access_log_flush_seconds=_float("ACCESS_LOG_FLUSH_SECONDS", 1.0),
         limit_concurrency=_int("LIMIT_CONCURRENCY", 1_000),
         keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
         graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),

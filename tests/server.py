@@ -15,6 +15,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def wait_for(predicate, timeout: float = 10.0) -> None:
+    """Poll until ``predicate()`` holds (a log line appears, a version changes), or fail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -119,19 +119,19 @@ class GraphQLEndpoint:
         self.known: LRU[tuple[str, bytes, bytes | None, bytes | None], Known] = LRU(self.responses.size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.known.size and scope["method"] in _GET:
-            answer = self._repeat(scope)
-            if answer is not None:
-                status, headers, body = answer
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
         request = Request(scope, receive)
         response = await self.handle(request)
         await response(scope, receive, send)
 
-    def _repeat(self, scope: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
-        """The answer to a GET we already answered, exactly as :meth:`handle` would give it; else None."""
+    def repeat(self, scope: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """The answer to a GET we already answered, exactly as :meth:`handle` would give it; else None.
+
+        The app's outermost layer asks this before routing (see :mod:`api.http.edge`), so a repeated
+        persisted GET costs a dictionary lookup and the state checks the full path would make. The
+        header lists returned are shared: read them, do not change them.
+        """
+        if not self.known.size or scope["method"] not in _GET:
+            return None
         key, if_none_match = _known_key(scope, scope["app"].state.content.current.version)
         known = self.known.get(key)
         if known is None:
@@ -142,10 +142,10 @@ class GraphQLEndpoint:
             elif self.persisted.store.get(known.digest) is None:
                 return None
         if if_none_match is not None and matches(if_none_match.decode("latin-1"), known.etag):
-            return 304, list(known.not_modified), b""
+            return 304, known.not_modified, b""
         if self.responses.get(known.key) is None:
             return None
-        return known.status, list(known.headers), known.body
+        return known.status, known.headers, known.body
 
     async def handle(self, request: Request) -> Response:
         method = request.method

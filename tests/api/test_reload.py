@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.server import ROOT, LiveServer
+from tests.server import ROOT, LiveServer, wait_for
 
 QUERY = '{ treatment(id: "chemotherapy", locale: "en") { name } }'
 
@@ -21,15 +20,6 @@ def name_served(live: LiveServer) -> str:
 
 def version(live: LiveServer) -> str:
     return httpx.get(f"{live.url}/healthz").json()["version"]
-
-
-def wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def write(path: Path, data: object) -> None:
