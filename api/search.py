@@ -16,7 +16,6 @@ everything (tests/api/test_search_ranking.py compares them).
 from __future__ import annotations
 
 import bisect
-import ctypes
 import heapq
 import html
 import math
@@ -33,7 +32,7 @@ from typing import Any, overload
 from weakref import WeakKeyDictionary
 
 from api.content.model import CalloutBlock, InstitutionFact, ListBlock, LocalizedText, ParagraphBlock
-from api.content.snapshot import Snapshot, paused_cycle_collection
+from api.content.snapshot import Snapshot, give_back_freed_memory, paused_cycle_collection
 
 _WORD = re.compile(r"\w+")
 _STOP = {
@@ -338,19 +337,8 @@ def index_for(snapshot: Snapshot, locale: str) -> LocaleIndex:
         if locale not in per_locale:
             with paused_cycle_collection():  # a large index is millions of new objects, like a load
                 per_locale[locale] = build_index(snapshot, locale)
-            _give_back_freed_memory()
+            give_back_freed_memory()  # the postings made apart before they were joined
         return per_locale[locale]
-
-
-def _give_back_freed_memory() -> None:
-    """Return the C heap's free pages to the system (glibc), as loading does.
-
-    Building makes each word's postings apart before it joins them into the index's few arrays:
-    at 10,000 documents about 150 MB that the C library would otherwise keep for reuse.
-    """
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
 
 
 def query_words(query: str, locale: str) -> list[str]:

@@ -150,12 +150,14 @@ def load_bytes(raw: bytes, modified_at: dt.datetime | None = None) -> Snapshot:
         versions = _versions(data)
         del data
         snapshot = _indexed(validate_json(raw, problems), *versions, modified_at)
-        _give_back_freed_memory()
+        give_back_freed_memory()
         return snapshot
 
 
-def _give_back_freed_memory() -> None:
+def give_back_freed_memory() -> None:
     """Return the C heap's free pages to the system, where the C library can (glibc).
+
+    Called after the big one-off builds (a load, a search index) whose temporary parts are freed.
 
     pydantic-core parses the whole file into a tree of its own before it makes the models, and
     frees it after: 450 MB at 10,000 documents that glibc keeps for reuse, and Python's small
