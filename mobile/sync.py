@@ -9,7 +9,6 @@ reply, a failed write) leaves the stored content exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import http.client
 import json
 import logging
@@ -18,6 +17,7 @@ import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -64,6 +64,7 @@ class Fetched:
     status: int
     body: bytes
     etag: str | None
+    received: int = 0  # bytes that crossed the network (the body before it was decompressed)
 
 
 class ServerError(Exception):
@@ -91,16 +92,29 @@ def fetch(url: str, etag: str | None, timeout: float = TIMEOUT_SECONDS) -> Fetch
             length = response.headers.get("Content-Length")
             if length is not None and length.isdigit() and int(length) != len(body):
                 raise http.client.IncompleteRead(body, int(length) - len(body))
+            received = len(body)
             if response.headers.get("Content-Encoding", "").lower() == "gzip":  # a fifth of the bytes
-                try:
-                    body = gzip.decompress(body)
-                except (OSError, EOFError) as exc:
-                    raise ServerError(f"the compressed reply is damaged: {exc}") from None
-            return Fetched(response.status, body, response.headers.get("ETag"))
+                body = _gunzip(body, MAX_REPLY_BYTES)
+            return Fetched(response.status, body, response.headers.get("ETag"), received)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Fetched(304, b"", exc.headers.get("ETag") or etag)
         raise ServerError(f"HTTP {exc.code}: {_error_message(exc)}") from None
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """Decompress a gzipped reply, refusing one that is damaged, cut short or grows past ``limit``
+    (a small reply must not be able to fill the phone's memory)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16+: the gzip wrapper
+    try:
+        plain = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise ServerError(f"the compressed reply is damaged: {exc}") from None
+    if len(plain) > limit:
+        raise ServerError("the reply is too large")
+    if not inflater.eof:
+        raise ServerError("the compressed reply is damaged: it ends too soon")
+    return plain
 
 
 def _error_message(exc: urllib.error.HTTPError) -> str:

@@ -9,9 +9,11 @@ stale at once without anyone clearing anything.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -47,6 +49,8 @@ log = logging.getLogger("clara.graphql")
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 ALLOW = "GET, POST, OPTIONS"
+VARY = "Accept, Accept-Language, Accept-Encoding"
+GZIP_MIN_BYTES = 1024  # below this, gzip's header and the work cost more than they save
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,12 @@ class Ready:
     status: int
     body: bytes
     cacheable: bool
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The body gzipped, made once per kept answer. ``mtime=0`` keeps the bytes the same in
+        every worker, so a strong ETag stays true across them."""
+        return gzip.compress(self.body, compresslevel=6, mtime=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +109,21 @@ def accepted_media_type(accept: str | None) -> str | None:
     return best[1] if best else None
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip: named with a weight above 0, or ``*`` when gzip is
+    not named (RFC 9110 §12.5.3)."""
+    if not accept_encoding:
+        return False
+    named = star = None
+    for coding, quality in weighted(accept_encoding):
+        coding = coding.lower()
+        if coding in {"gzip", "x-gzip"} and named is None:
+            named = quality > 0
+        elif coding == "*" and star is None:
+            star = quality > 0
+    return named if named is not None else bool(star)
+
+
 def _dumps(value: Any) -> bytes:
     return orjson.dumps(value)
 
@@ -116,7 +141,7 @@ class GraphQLEndpoint:
         self.responses: LRU[str, Ready] = LRU(settings.response_cache_entries if settings.response_cache else 0)
         self.persisted = PersistedQueries(settings.persisted_query_entries)
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
-        self.known: LRU[tuple[str, bytes, bytes | None, bytes | None], Known] = LRU(self.responses.size)
+        self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -180,7 +205,9 @@ class GraphQLEndpoint:
             snapshot.version, locale, media_type, params.operation_name or "", query,
             orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
         ])
-        etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}"'
+        gz = accepts_gzip(request.headers.get("accept-encoding"))
+        # one tag per representation: the gzipped bytes are not the same bytes
+        etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}{"-gz" if gz else ""}"'
         modified = last_modified(snapshot)
         if is_get and matches(request.headers.get("if-none-match"), etag):
             return self._not_modified(etag, modified, locale)
@@ -193,14 +220,16 @@ class GraphQLEndpoint:
             if ready.cacheable:
                 self.responses.put(key, ready)
         cacheable = is_get and ready.cacheable
-        response = self._respond(ready.status, ready.body, media_type,
+        compress = gz and len(ready.body) >= GZIP_MIN_BYTES
+        response = self._respond(ready.status, ready.gzipped if compress else ready.body, media_type,
                                  self.cache_control if cacheable else "no-store",
-                                 etag if cacheable else None, modified if cacheable else None, locale)
+                                 etag if cacheable else None, modified if cacheable else None, locale,
+                                 "gzip" if compress else None)
         if cacheable and self.known.size:
             register = query if digest is not None and params.query is not None else None
             not_modified = self._not_modified(etag, modified, locale).raw_headers
             self.known.put(_known_key(request.scope, snapshot.version)[0],
-                           Known(ready.status, digest, register, key, etag, response.raw_headers, ready.body,
+                           Known(ready.status, digest, register, key, etag, response.raw_headers, response.body,
                                  not_modified))
         return response
 
@@ -275,11 +304,13 @@ class GraphQLEndpoint:
     def _not_modified(self, etag: str, last_modified: str, locale: str) -> Response:
         return Response(status_code=304, headers={
             "ETag": etag, "Cache-Control": self.cache_control, "Last-Modified": last_modified,
-            "Vary": "Accept, Accept-Language", "Content-Language": locale})
+            "Vary": VARY, "Content-Language": locale})
 
     def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
-                 last_modified: str | None, locale: str | None = None) -> Response:
-        headers = {"Cache-Control": cache_control, "Vary": "Accept, Accept-Language"}
+                 last_modified: str | None, locale: str | None = None, encoding: str | None = None) -> Response:
+        headers = {"Cache-Control": cache_control, "Vary": VARY}
+        if encoding:
+            headers["Content-Encoding"] = encoding
         if etag:
             headers["ETag"] = etag
         if last_modified:
@@ -299,15 +330,21 @@ class GraphQLEndpoint:
 _GET = frozenset({"GET", "HEAD"})
 
 
-def _known_key(scope: Any, version: str) -> tuple[tuple[str, bytes, bytes | None, bytes | None], bytes | None]:
+KnownKey = tuple[str, bytes, bytes | None, bytes | None, bytes | None]
+
+
+def _known_key(scope: Any, version: str) -> tuple[KnownKey, bytes | None]:
     """(what a GET's answer depends on, its If-None-Match): the content version, the query string,
-    and the first Accept and Accept-Language, as the full path reads them (names are lowercase)."""
-    accept = language = if_none_match = None
+    and the first Accept, Accept-Language and Accept-Encoding, as the full path reads them (names
+    are lowercase)."""
+    accept = language = encoding = if_none_match = None
     for name, value in scope["headers"]:
         if name == b"accept":
             accept = value if accept is None else accept
         elif name == b"accept-language":
             language = value if language is None else language
+        elif name == b"accept-encoding":
+            encoding = value if encoding is None else encoding
         elif name == b"if-none-match":
             if_none_match = value if if_none_match is None else if_none_match
-    return (version, scope["query_string"], accept, language), if_none_match
+    return (version, scope["query_string"], accept, language, encoding), if_none_match

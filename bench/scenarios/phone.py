@@ -6,8 +6,8 @@ serving a corpus of documents: a first sync on a fresh install (the copy built i
 not the server's version, so the server sends everything), a sync with nothing changed, and a
 sync after one document changed (the server reloads with SIGHUP). The first no-change sync asks
 with the new version (a new URL, so no ETag yet: the server answers with an empty delta plus the
-languages and UI strings); asking again sends If-None-Match and gets 304. Bytes are the reply
-bodies as received (no compression between them here).
+languages and UI strings); asking again sends If-None-Match and gets 304. ``bytes`` are what
+crossed the network (the API gzips for the phone), ``plain_bytes`` the reply once decompressed.
 
 The start is ``python -m``-style: a fresh process opens the synced store and shows the home
 screen (Kivy, offscreen); the time is from the parent's spawn to the first frame drawn with
@@ -62,7 +62,7 @@ def run(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
     def counting_fetch(url: str, etag: str | None, timeout: float = sync.TIMEOUT_SECONDS) -> Any:
         started = time.perf_counter()
         answer = real_fetch(url, etag, timeout)
-        fetched.append({"status": answer.status, "bytes": len(answer.body),
+        fetched.append({"status": answer.status, "bytes": answer.received, "plain_bytes": len(answer.body),
                         "fetch_ms": round((time.perf_counter() - started) * 1000, 1)})
         return answer
 
@@ -85,6 +85,7 @@ def run(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
                 reply = fetched[-1]
                 results[name] = {"status": outcome.status.value, "full_sync": outcome.full_sync,
                                  "http_status": reply["status"], "bytes": reply["bytes"],
+                                 "plain_bytes": reply["plain_bytes"],
                                  "fetch_ms": reply["fetch_ms"], "total_ms": round(elapsed * 1000, 1)}
         finally:
             sync.fetch = real_fetch

@@ -202,6 +202,24 @@ def test_a_compressed_reply_is_accepted_and_a_damaged_one_refused(db_path: Path,
     assert chemo_intro(db_path, "en") == EN_NEW
 
 
+def test_a_small_compressed_reply_that_would_fill_the_memory_is_refused(db_path: Path, fake_api: FakeAPI) -> None:
+    import gzip
+
+    fake_api.headers["Content-Encoding"] = "gzip"
+    fake_api.body = gzip.compress(b" " * (sync.MAX_REPLY_BYTES + 1))  # about 33 KB on the wire
+    before = dump(db_path)
+    outcome = sync.run(db_path, fake_api.url)
+    assert outcome.status is sync.Status.FAILED and "too large" in outcome.detail
+    assert dump(db_path) == before
+
+
+def test_our_server_sends_the_phone_a_compressed_sync(server) -> None:
+    url = sync.request_url(server.url, None, ["en", "es"])
+    fetched = sync.fetch(url, None)
+    assert fetched.status == 200 and json.loads(fetched.body)["data"]["sync"]["documents"]
+    assert fetched.received < len(fetched.body) / 3  # what the patient's data plan pays for
+
+
 def test_the_request_is_a_cacheable_get_with_the_version_we_have(db_path: Path, fake_api: FakeAPI) -> None:
     fake_api.status, fake_api.body = 304, b""
     assert sync.run(db_path, fake_api.url).not_modified
