@@ -86,6 +86,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     log_level: str = "info"
     access_log_flush_seconds: float = 1.0
+    execution_rate: float = 50.0  # new (not yet answered) queries a second per client; 0: no limit
+    execution_burst: int = 200
     limit_concurrency: int = 1_000
     keep_alive_seconds: int = 5
     graceful_shutdown_seconds: int = 20
@@ -115,6 +117,8 @@ def from_env() -> Settings:
         ),
         log_level=os.environ.get("LOG_LEVEL", "info"),
         access_log_flush_seconds=_float("ACCESS_LOG_FLUSH_SECONDS", 1.0),
+        execution_rate=_float("EXECUTION_RATE", 50.0),
+        execution_burst=_int("EXECUTION_BURST", 200),
         limit_concurrency=_int("LIMIT_CONCURRENCY", 1_000),
         keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
         graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),

@@ -96,7 +96,8 @@ def clara(folder: Path, content: Path, cpus: str | None = "0", name: str = "clar
     """Our API, ``python -m api``, as deployed (environment configuration, access log at info)."""
     port = free_port()
     return Server(name, [sys.executable, "-m", "api"], port, folder / f"{name}.log", cpus,
-                  {"HOST": "127.0.0.1", "PORT": str(port), "CONTENT_PATH": str(content), **env})
+                  {"HOST": "127.0.0.1", "PORT": str(port), "CONTENT_PATH": str(content),
+                   "EXECUTION_RATE": "0", **env})  # wrk is one address standing for many readers
 
 
 def comparison(folder: Path, app: str, content: Path, cpus: str | None = "0", **env: str) -> Server:

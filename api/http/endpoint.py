@@ -39,6 +39,7 @@ from api.http.limits import limits_rule
 from api.http.lru import LRU
 from api.http.params import Params, RequestError, from_body, from_query_string
 from api.http.persisted import PersistedQueries, PersistedQueryMiss, not_found_body
+from api.http.ratelimit import TokenBuckets
 from api.schema import schema
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, execute_planned
@@ -142,6 +143,7 @@ class GraphQLEndpoint:
         self.persisted = PersistedQueries(settings.persisted_query_entries)
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
         self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
+        self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -214,6 +216,12 @@ class GraphQLEndpoint:
 
         ready = self.responses.get(key)
         if ready is None:
+            wait = self.new_queries.take(request.client.host if request.client else "")
+            if wait:
+                return self._error(
+                    429, f"Too many new queries from one client: try again in {wait} s. Answers already "
+                    "made (repeated and persisted queries) are not limited.", "RATE_LIMITED", media_type,
+                    {"Retry-After": str(wait)})
             ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale)
             if isinstance(ready, Response):
                 return ready

@@ -81,7 +81,7 @@ async def _measure(a: Path, b: Path, samples: int, sync_full: bool) -> dict[str,
     result["search_index_s"] = round(time.perf_counter() - started, 3)
     result["rss_with_index_mb"] = _memory()["rss_mb"]
 
-    app = create_app(Settings(response_cache=False), content=live)
+    app = create_app(Settings(response_cache=False, execution_rate=0), content=live)
     rng = random.Random(6)
     slugs = list(snapshot.documents)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:

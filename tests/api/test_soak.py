@@ -30,7 +30,7 @@ def has_embeds(url: str) -> bool:
 
 
 def test_mixed_traffic_soak(own_server, record_property) -> None:
-    live = own_server()
+    live = own_server(EXECUTION_RATE="0")  # one load generator stands for many readers
     embeds = has_embeds(live.url)
     asyncio.run(run_load(live.url, seconds=max(1.0, SECONDS * 0.2), has_embeds=embeds))  # warm-up
     before = rss_kib(live.process.pid)
@@ -64,7 +64,7 @@ def same_version(body: dict) -> str | None:
 
 
 def test_reload_under_load_serves_only_whole_good_versions(own_server, record_property) -> None:
-    live = own_server()
+    live = own_server(EXECUTION_RATE="0")  # one load generator stands for many readers
     path = Path(live.env["CONTENT_PATH"])
     base = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
     good_versions = {httpx.get(f"{live.url}/healthz").json()["version"]}
@@ -111,7 +111,7 @@ def test_reload_under_load_serves_only_whole_good_versions(own_server, record_pr
 
 def test_sigterm_drains_requests_in_flight(own_server) -> None:
     """A request whose body is still arriving when SIGTERM comes is answered before the exit."""
-    live = own_server()
+    live = own_server(EXECUTION_RATE="0")  # one load generator stands for many readers
     body = json.dumps({"query": '{ treatment(id: "sbrt", locale: "en") { name } }'}).encode()
     with socket.create_connection(("127.0.0.1", live.port), timeout=10) as sock:
         sock.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
