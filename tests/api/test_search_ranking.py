@@ -16,22 +16,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api import search as search_module
 from api.content.snapshot import load_bytes
-from api.search import _WORD, TITLE_WEIGHT, fold, query_words, search
+from api.search import fold, query_words, ranking, search
+from api.search import index as search_index
+from api.search.index import TITLE_WEIGHT
+from api.search.text import WORD
 from bench import corpus
 
 SNAPSHOT = load_bytes(corpus.dumps(40))
 
 
 def _reference_index(locale: str) -> tuple[dict[str, dict[int, float]], list[int], float, list[str]]:
-    entries = search_module.build_index(SNAPSHOT, locale).entries
+    entries = search_index.build_index(SNAPSHOT, locale).entries
     postings: dict[str, dict[int, float]] = defaultdict(dict)
     lengths = []
     for index, entry in enumerate(entries):
         length = 0
         for weight, text in ((TITLE_WEIGHT, entry.title), (TITLE_WEIGHT, entry.keywords), (1.0, entry.body)):
-            for token in _WORD.findall(fold(text)):
+            for token in WORD.findall(fold(text)):
                 length += 1
                 postings[token][index] = postings[token].get(index, 0.0) + weight
         lengths.append(length)
@@ -43,15 +45,15 @@ REFERENCE = {locale: _reference_index(locale) for locale in ("en", "es")}
 
 def reference(query: str, locale: str, first: int) -> list[tuple[str, str, float]]:
     postings, lengths, average, vocabulary = REFERENCE[locale]
-    entries = search_module.index_for(SNAPSHOT, locale).entries
+    entries = search_index.index_for(SNAPSHOT, locale).entries
     words = query_words(query, locale)
     if not words:
         return []
     scores: dict[int, float] | None = None
     for word in words:
         expansions = [(word, 1.0)] if word in postings else []
-        expansions += [(w, search_module.PREFIX_WEIGHT) for w in vocabulary
-                       if w.startswith(word) and w != word][:search_module.MAX_EXPANSIONS]
+        expansions += [(w, search_index.PREFIX_WEIGHT) for w in vocabulary
+                       if w.startswith(word) and w != word][:search_index.MAX_EXPANSIONS]
         word_scores: dict[int, float] = {}
         for token, weight in expansions:
             found = postings[token]
@@ -84,14 +86,14 @@ def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None
     expansions are read merged or a block at a time, looked up in tables or by binary search:
     run each on every query."""
     if request.param != "score the shared entries":
-        monkeypatch.setattr(search_module, "FEW", 0)
+        monkeypatch.setattr(ranking, "FEW", 0)
     if request.param == "threshold algorithm, shared entries":
-        monkeypatch.setattr(search_module, "FEW", 50_000)
-        monkeypatch.setattr(search_module, "DIRECT", 0)
+        monkeypatch.setattr(ranking, "FEW", 50_000)
+        monkeypatch.setattr(ranking, "DIRECT", 0)
     elif request.param == "threshold algorithm, merged expansions":
-        monkeypatch.setattr(search_module, "MERGED", 0)
+        monkeypatch.setattr(ranking, "MERGED", 0)
     elif request.param == "threshold algorithm, binary searches only":
-        for index in search_module.index_for(SNAPSHOT, "en"), search_module.index_for(SNAPSHOT, "es"):
+        for index in search_index.index_for(SNAPSHOT, "en"), search_index.index_for(SNAPSHOT, "es"):
             monkeypatch.setattr(index, "dense", {})
 
 
@@ -121,13 +123,13 @@ def test_generated_queries(words: list[str], first: int) -> None:
 
 
 @st.composite
-def _words(draw: st.DrawFn) -> tuple[search_module.LocaleIndex, list[list[search_module._Token]]]:
+def _words(draw: st.DrawFn) -> tuple[search_index.LocaleIndex, list[list[search_index.Token]]]:
     """Two to four words over a few small vocabulary words whose scores tie often.
 
     Frequencies, entry lengths and boosts come from tiny sets, so term weights and scores repeat.
     """
-    entries = search_module.Entries("es", "es", {})
-    index = search_module.LocaleIndex(entries)
+    entries = search_index.Entries("es", "es", {})
+    index = search_index.LocaleIndex(entries)
     for _ in range(26):
         entries.add("term", None)
         index._lengths.append(draw(st.sampled_from([1, 2, 4, 8])))
@@ -142,7 +144,7 @@ def _words(draw: st.DrawFn) -> tuple[search_module.LocaleIndex, list[list[search
         words.append(names)
     index.finish()
     number = {word: t for t, word in enumerate(index.vocabulary)}
-    return index, [[search_module._Token(index.starts[number[name]], index.starts[number[name] + 1], boost,
+    return index, [[search_index.Token(index.starts[number[name]], index.starts[number[name] + 1], boost,
                                          index.dense.get(number[name])) for name, boost in names]
                    for names in words]
 
@@ -155,20 +157,20 @@ def test_the_threshold_algorithm_on_tied_scores(merged: int, dense: int, words, 
     index, expansions = words
     if not dense:
         index.dense = {}
-        expansions = [[search_module._Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
+        expansions = [[search_index.Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_module, "MERGED", merged)
-        expected = search_module._every(index, expansions, first)
-        assert search_module._top(index, expansions, first) == expected
+        patch.setattr(ranking, "MERGED", merged)
+        expected = ranking._every(index, expansions, first)
+        assert ranking._top(index, expansions, first) == expected
         sizes = [1] * len(expansions)
         if len(expansions) > 1:
-            matching = search_module._matching(index, expansions, sizes)
-            assert search_module._top(index, expansions, first, matching) == expected
-            assert search_module._scored(index, expansions, matching, first) == expected
+            matching = ranking._matching(index, expansions, sizes)
+            assert ranking._top(index, expansions, first, matching) == expected
+            assert ranking._scored(index, expansions, matching, first) == expected
 
 
 def test_the_index_keeps_no_copy_of_the_text() -> None:
-    index = search_module.build_index(SNAPSHOT, "es")
+    index = search_index.build_index(SNAPSHOT, "es")
     document = next(iter(SNAPSHOT.documents.values()))
     assert index.entries.sources[0] is document
     assert index.entries[0].title is document.title.get("es")

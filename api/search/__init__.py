@@ -1,0 +1,44 @@
+"""Full-text search over one content snapshot, per language, accent- and case-insensitive.
+
+*metastasis* finds *metástasis*; *quimio* finds *quimioterapia* (every word of the query also
+matches as a prefix, exact words rank higher). Hits are documents, sections, treatments and
+glossary terms, ranked by a BM25-style score with titles weighted above body text, each with a
+snippet and the ranges to highlight. The index is built once per content version.
+
+``text`` folds words and cuts snippets; ``index`` holds each language's postings in a few flat
+arrays; ``ranking`` finds the best entries without scoring every entry a common word occurs in,
+with exactly the answers of scoring everything (tests/api/test_search_ranking.py compares them).
+"""
+
+from __future__ import annotations
+
+from api.content.snapshot import Snapshot
+from api.search.index import Entry, index_for
+from api.search.ranking import rank
+from api.search.text import Hit, fold, make_snippet, query_words
+
+__all__ = ["Hit", "fold", "index_for", "make_snippet", "query_words", "search"]
+
+
+def search(snapshot: Snapshot, query: str, locale: str, first: int = 10) -> list[Hit]:
+    """Ranked hits for ``query`` in ``locale``. Every query word must match (exactly or as a prefix).
+
+    An entry's score for a word is the best, over the vocabulary words it matches, of
+    ``weight * idf * norm``; its score for the query is the sum over the words, in order. Hits
+    are the ``first`` best entries (equal scores: the earlier entry first). They are found
+    without scoring every entry a common word occurs in (see :mod:`api.search.ranking`).
+    """
+    index = index_for(snapshot, locale)
+    words = query_words(query, locale)
+    if not words:
+        return []
+    expansions = [index.tokens(word) for word in words]
+    if not all(expansions):
+        return []
+    return [_hit(index.entries[e], score, words) for e, score in rank(index, expansions, first)]
+
+
+def _hit(entry: Entry, score: float, words: list[str]) -> Hit:
+    snippet, highlights = make_snippet(entry.body or entry.title, words)
+    return Hit(entry.kind, entry.id, entry.document_slug, entry.section_id, entry.title, snippet,
+               highlights, round(score, 4))
