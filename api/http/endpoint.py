@@ -228,8 +228,14 @@ class GraphQLEndpoint:
             if ready.cacheable:
                 self.responses.put(key, ready)
         cacheable = is_get and ready.cacheable
-        compress = gz and len(ready.body) >= GZIP_MIN_BYTES
-        response = self._respond(ready.status, ready.gzipped if compress else ready.body, media_type,
+        body = ready.body
+        if gz and len(body) >= GZIP_MIN_BYTES:
+            # a kept answer is compressed once, well; one made for this request alone, quickly
+            # (60 KB: level 6 takes 0.75 ms for 9.2 KB, level 1 0.27 ms for 12.9 KB)
+            kept = ready.cacheable and self.responses.size > 0
+            body = ready.gzipped if kept else gzip.compress(body, compresslevel=1, mtime=0)
+        compress = body is not ready.body
+        response = self._respond(ready.status, body, media_type,
                                  self.cache_control if cacheable else "no-store",
                                  etag if cacheable else None, modified if cacheable else None, locale,
                                  "gzip" if compress else None)

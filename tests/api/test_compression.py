@@ -73,3 +73,13 @@ def test_a_post_is_compressed_too(server) -> None:
 ])
 def test_which_accept_encoding_headers_allow_gzip(header: str | None, expected: bool) -> None:
     assert accepts_gzip(header) is expected
+
+
+def test_without_the_response_cache_answers_are_still_compressed_and_revalidate(own_server) -> None:
+    live = own_server(RESPONSE_CACHE="false")  # each answer made for its request alone (level 1)
+    url = f"{live.url}/graphql"
+    _, _, plain = _raw(url, {"query": PAGE}, **{"Accept-Encoding": "identity"})
+    headers, _, zipped = _raw(url, {"query": PAGE}, **{"Accept-Encoding": "gzip"})
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(zipped) == plain
+    again = _raw(url, {"query": PAGE}, **{"Accept-Encoding": "gzip", "If-None-Match": headers["etag"]})
+    assert again[1] == 304
