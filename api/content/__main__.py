@@ -38,9 +38,9 @@ def check(path: str) -> int:
               f"Spanish: Fernández-Huerta, higher is easier)")
         print(f"  {'section':<28}" + "".join(f"{code:>24}" for code in snapshot.locales))
         for section in doc.sections:
-            cells = [section_level(content, section, code).label for code in snapshot.locales]
+            cells = [section_level(snapshot, section, code).label for code in snapshot.locales]
             print(f"  {section.id:<28}" + "".join(f"{c:>24}" for c in cells))
-        levels = [document_level(content, doc, code) for code in snapshot.locales]
+        levels = [document_level(snapshot, doc, code) for code in snapshot.locales]
         print(f"  {'WHOLE PAGE':<28}" + "".join(f"{lv.label:>24}" for lv in levels))
         for level in levels:
             if not within_bar(level.locale, level.value):

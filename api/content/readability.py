@@ -18,7 +18,6 @@ import textstat
 from api.content.model import (
     CalloutBlock,
     CareTeamBlock,
-    Content,
     DecisionFactorsBlock,
     Document,
     ListBlock,
@@ -26,6 +25,7 @@ from api.content.model import (
     Section,
     TreatmentsBlock,
 )
+from api.content.snapshot import Snapshot
 
 # textstat keeps its language in a module global; guard it so two threads never mix languages.
 _lock = threading.Lock()
@@ -52,11 +52,14 @@ def _sentence(text: str) -> str:
     return text if text[-1:] in ".!?:" else text + "."
 
 
-def section_prose(content: Content, section: Section, locale: str) -> Iterator[str]:
-    """The sentences of ``section`` in ``locale``, as a patient reads them."""
-    treatments = {t.id: t for t in content.treatments}
-    roles = {r.id: r for r in content.care_team_roles}
-    factors = {f.id: f for f in content.decision_factors}
+def section_prose(snapshot: Snapshot, section: Section, locale: str) -> Iterator[str]:
+    """The sentences of ``section`` in ``locale``, as a patient reads them.
+
+    The records the blocks name are looked up in the snapshot's tables by id: building such a
+    table per section would cost the whole content each time (120,000 treatments at 10,000
+    documents).
+    """
+    treatments, roles, factors = snapshot.treatments, snapshot.roles, snapshot.factors
     for block in section.blocks:
         texts = []
         if isinstance(block, ParagraphBlock | CalloutBlock):
@@ -88,10 +91,10 @@ def measure(text: str, locale: str) -> ReadingLevel:
         return ReadingLevel(locale, "flesch-kincaid-grade", round(textstat.flesch_kincaid_grade(text), 1), words)
 
 
-def section_level(content: Content, section: Section, locale: str) -> ReadingLevel:
-    return measure(" ".join(section_prose(content, section, locale)), locale)
+def section_level(snapshot: Snapshot, section: Section, locale: str) -> ReadingLevel:
+    return measure(" ".join(section_prose(snapshot, section, locale)), locale)
 
 
-def document_level(content: Content, document: Document, locale: str) -> ReadingLevel:
-    prose = (s for section in document.sections for s in section_prose(content, section, locale))
+def document_level(snapshot: Snapshot, document: Document, locale: str) -> ReadingLevel:
+    prose = (s for section in document.sections for s in section_prose(snapshot, section, locale))
     return measure(" ".join(prose), locale)

@@ -290,30 +290,6 @@ def _ids_in_blocks(blocks: list[Any], attr: str) -> list[str]:
     return list(dict.fromkeys(i for b in blocks for i in _block_ids(b, attr)))
 
 
-class _Shown:
-    """The content as readability's ``section_prose`` reads it, narrowed to what some blocks show.
-
-    It reads three lists (treatments, care-team roles, decision factors) and indexes each of them
-    whole on every call, to look up the ids the blocks name: a cost of the whole content per
-    section (at 10,000 documents, 120,000 treatments, most of a page's first read). Giving it only
-    the records the blocks name yields the same lookups, hence the same prose and reading level.
-    """
-
-    __slots__ = ("care_team_roles", "decision_factors", "treatments")
-
-    def __init__(self, snapshot: Any, blocks: list[Any]) -> None:
-        def named(table: dict[str, Any], attr: str) -> list[Any]:
-            return [table[i] for i in _ids_in_blocks(blocks, attr) if i in table]
-
-        self.treatments = named(snapshot.treatments, "treatment_ids")
-        self.care_team_roles = named(snapshot.roles, "role_ids")
-        self.decision_factors = named(snapshot.factors, "factor_ids")
-
-
-def _shown_in(snapshot: Any, document: Any) -> Any:
-    return _Shown(snapshot, [b for section in document.sections for b in section.blocks])
-
-
 def _level(measured: Any) -> dict[str, Any]:
     return {"locale": measured.locale, "scale": measured.scale, "value": measured.value, "words": measured.words}
 
@@ -361,7 +337,7 @@ class Section(ContentType):
         snapshot = context_of(info).snapshot
         # section ids are unique only within their document: key by the section itself
         return _cached_level(info, ("section", str(id(root.value)), root.locale),
-                             lambda: section_level(_Shown(snapshot, root.value.blocks), root.value, root.locale))
+                             lambda: section_level(snapshot, root.value, root.locale))
 
 
 class Document(ContentType):
@@ -467,14 +443,14 @@ class Document(ContentType):
     def resolve_reading_level(root: At, info: GraphQLResolveInfo) -> dict[str, Any]:
         snapshot = context_of(info).snapshot
         return _cached_level(info, ("document", root.value.slug, root.locale),
-                             lambda: document_level(_shown_in(snapshot, root.value), root.value, root.locale))
+                             lambda: document_level(snapshot, root.value, root.locale))
 
     @staticmethod
     def resolve_reading_levels(root: At, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
         snapshot = context_of(info).snapshot
         return [
             _cached_level(info, ("document", root.value.slug, code),
-                          lambda code=code: document_level(_shown_in(snapshot, root.value), root.value, code))
+                          lambda code=code: document_level(snapshot, root.value, code))
             for code in snapshot.locales
         ]
 

@@ -32,7 +32,7 @@ def test_bundled_content_is_valid(snapshot) -> None:
 
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_reading_level_is_within_the_bar(snapshot, locale: str) -> None:
-    level = document_level(snapshot.content, snapshot.documents["liver-metastases-treatment"], locale)
+    level = document_level(snapshot, snapshot.documents["liver-metastases-treatment"], locale)
     if locale == "en":
         assert level.value <= MAX_ENGLISH_GRADE, level.label
     else:

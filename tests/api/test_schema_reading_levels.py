@@ -1,22 +1,32 @@
-"""Reading levels computed from only the records a section shows equal those from the whole content."""
+"""Reading levels served through the API are readability's own, section by section and per page."""
 
 from __future__ import annotations
 
 from api.content.readability import document_level, section_level
 from api.content.snapshot import load_bytes
-from api.schema.types import _Shown, _shown_in
 from bench import corpus
 
 
-def test_narrowed_content_gives_the_same_reading_levels() -> None:
+def test_levels_through_the_api_equal_readabilitys_for_every_page_and_section() -> None:
+    from api.content.live import LiveContent
+    from api.schema import schema
+    from api.schema.localize import RequestContext
+    from tests.server import ROOT
+
     snapshot = load_bytes(corpus.dumps(4))
-    for document in snapshot.documents.values():
-        for locale in snapshot.locales:
-            whole = document_level(snapshot.content, document, locale)
-            assert document_level(_shown_in(snapshot, document), document, locale) == whole
-            for section in document.sections:
-                narrowed = section_level(_Shown(snapshot, section.blocks), section, locale)
-                assert narrowed == section_level(snapshot.content, section, locale)
+    live = LiveContent(ROOT / "unused.json", snapshot)
+    for locale in snapshot.locales:
+        query = ('{ documents(locale: "%s") { slug readingLevel { value words } '
+                 'sections { id readingLevel { value words } } } }' % locale)
+        result = schema.execute(query, context_value=RequestContext(live=live, snapshot=snapshot, locale=locale))
+        assert result.errors is None
+        for served in result.data["documents"]:
+            document = snapshot.documents[served["slug"]]
+            whole = document_level(snapshot, document, locale)
+            assert served["readingLevel"] == {"value": whole.value, "words": whole.words}
+            for section, level in zip(document.sections, served["sections"], strict=True):
+                expected = section_level(snapshot, section, locale)
+                assert level["readingLevel"] == {"value": expected.value, "words": expected.words}
 
 
 def test_sections_with_the_same_id_in_two_documents_get_their_own_level() -> None:
@@ -24,7 +34,6 @@ def test_sections_with_the_same_id_in_two_documents_get_their_own_level() -> Non
     import json
 
     from api.content.live import LiveContent
-    from api.content.snapshot import load_bytes
     from api.schema import schema
     from api.schema.localize import RequestContext
     from tests.server import ROOT
