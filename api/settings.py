@@ -32,7 +32,7 @@ def _float(name: str, default: float) -> float:
     except ValueError:
         number = -1.0
     if not 0 <= number < float("inf"):
-        raise SystemExit(f"{name} must be a number of seconds, 0 or more, got {value!r}")
+        raise SystemExit(f"{name} must be a number, 0 or more, got {value!r}")
     return number
 
 
