@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.content.sync_tokens import DEFAULT_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -91,6 +93,7 @@ class Settings:
     limit_concurrency: int = 1_000
     keep_alive_seconds: int = 5
     graceful_shutdown_seconds: int = 20
+    sync_token_key: str = DEFAULT_KEY  # signs sync tokens; the same on every server of one library
 
 
 def from_env() -> Settings:
@@ -122,6 +125,7 @@ def from_env() -> Settings:
         limit_concurrency=_int("LIMIT_CONCURRENCY", 1_000),
         keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
         graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),
+        sync_token_key=os.environ.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
     )
 
 

@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.content.locales import negotiate, weighted
+from api.content.sync_pages import SyncPager
 from api.http.conditional import cache_control, last_modified, matches
 from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
@@ -144,6 +145,7 @@ class GraphQLEndpoint:
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
         self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
+        self.pager = SyncPager(settings.sync_token_key)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -282,7 +284,7 @@ class GraphQLEndpoint:
                 return self._error(405, f"A {kind} cannot be sent with GET; use POST.", "METHOD_NOT_ALLOWED",
                                    media_type, {"Allow": "POST"})
         def new_context() -> RequestContext:
-            return RequestContext(live=live, snapshot=snapshot, locale=locale)
+            return RequestContext(live=live, snapshot=snapshot, locale=locale, pager=self.pager)
 
         result, context = execute_planned(prepared.plans, schema.graphql_schema, prepared.document, new_context,
                                           params.variables, params.operation_name)

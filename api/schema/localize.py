@@ -19,6 +19,9 @@ from api.content.live import LiveContent
 from api.content.locales import UnsupportedLocale, resolve
 from api.content.model import LocalizedList, LocalizedText
 from api.content.snapshot import Snapshot
+from api.content.sync_pages import SyncPager
+
+DEFAULT_PAGER = SyncPager()
 
 
 @dataclass
@@ -29,6 +32,7 @@ class RequestContext:
     snapshot: Snapshot
     locale: str
     fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    pager: SyncPager = DEFAULT_PAGER
 
 
 @dataclass(frozen=True, slots=True)

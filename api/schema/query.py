@@ -9,6 +9,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from api import search as search_index
 from api.schema.localize import At, context_of, pick_locale
+from api.schema.sync import SYNC_PAGE_ARGS, SyncPage, resolve_sync_page
 from api.schema.types import (
     Document,
     GlossaryTerm,
@@ -165,7 +166,14 @@ class Query(graphene.ObjectType):
         SyncPayload, required=True,
         since=graphene.String(description="The content version the client has; omit on first sync."),
         locales=graphene.List(graphene.NonNull(graphene.String), description="Locales to send; default all."),
-        description="For offline clients: what changed since a version.",
+        description="For offline clients: what changed since a version, as whole documents in one answer.",
+        deprecation_reason="Use `syncPage`: items with their own versions, in bounded pages. `sync` answers in one "
+        "reply however large the library is and will be removed in the next release.",
+    )
+    sync_page = graphene.Field(
+        SyncPage, required=True, **SYNC_PAGE_ARGS,
+        description="For offline clients: one page of a sync of records (items), each with its own version.",
+        resolver=resolve_sync_page,
     )
 
     @staticmethod

@@ -1,0 +1,255 @@
+"""The content as sync items: each record in each language, with its version, and the table of them.
+
+A phone keeps items (see :mod:`rules.items`): one record in one language, referring to other
+records by id, never embedding copies. :func:`item_data` builds one item's data from a snapshot;
+:class:`ItemTable` holds, for one content version, every item's key, version and size, in key
+order, so the sync can page, compare versions and give a manifest without building any item's
+data again. The table is small (8 bytes of digest and 4 of size per item; the ids are the
+snapshot's own strings), so the server can keep the tables of recent versions to send a phone
+only what changed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import sys
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from api.content.model import Block, LocalizedList, LocalizedText
+from api.content.snapshot import Snapshot
+from rules.items import KINDS, NO_LOCALE, UNLOCALIZED, Key, canonical, data_bytes_version, manifest_digest
+from rules.locales import fallback_chain
+
+# How many bytes of JSON an item adds to a page besides its data (kind, id, locale, version, keys).
+ITEM_OVERHEAD_BYTES = 110
+
+
+class Localizer:
+    """Texts of one snapshot read in one locale, falling back as the API does (never to nothing)."""
+
+    def __init__(self, snapshot: Snapshot, locale: str) -> None:
+        content = snapshot.content
+        fallbacks = {loc.code: loc.fallback for loc in content.locales}
+        self.chain = fallback_chain(fallbacks, content.default_locale, locale)
+
+    def text(self, value: LocalizedText | None) -> str | None:
+        if value is None:
+            return None
+        for code in self.chain:
+            found = value.get(code)
+            if found is not None:
+                return found
+        return None
+
+    def texts(self, value: LocalizedList | None) -> list[str]:
+        if value is None:
+            return []
+        root = value.root
+        for code in self.chain:
+            if root.get(code):
+                return list(root[code])
+        return []
+
+
+def _block(block: Block, t: Localizer) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": block.id, "type": block.type, "termIds": list(block.term_ids)}
+    if block.type in ("paragraph", "callout"):
+        data["text"] = t.text(block.text)
+    elif block.type == "list":
+        data["items"] = [t.text(x) for x in block.items]
+    elif block.type == "treatments":
+        data["treatmentIds"] = list(block.treatment_ids)
+    elif block.type == "careTeam":
+        data["roleIds"] = list(block.role_ids)
+    elif block.type == "decisionFactors":
+        data["factorIds"] = list(block.factor_ids)
+    return data
+
+
+def _document(snapshot: Snapshot, slug: str, t: Localizer) -> dict[str, Any]:
+    d = snapshot.documents[slug]
+    return {
+        "slug": d.slug, "title": t.text(d.title), "summary": t.text(d.summary), "audience": t.text(d.audience),
+        "disclaimer": t.text(d.disclaimer), "reviewedBy": t.text(d.review.reviewed_by),
+        "lastReviewed": d.review.last_reviewed.isoformat(), "lastUpdated": d.review.last_updated.isoformat(),
+        "sourceIds": list(d.source_ids),
+        "sections": [{"id": s.id, "heading": t.text(s.heading), "blocks": [_block(b, t) for b in s.blocks]}
+                     for s in d.sections],
+    }
+
+
+def _treatment(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    x = snapshot.treatments[id]
+    return {"id": x.id, "categoryId": x.category, "name": t.text(x.name), "summary": t.text(x.summary),
+            "howItWorks": t.text(x.how_it_works), "factIds": list(x.institution_facts), "termIds": list(x.term_ids)}
+
+
+def _term(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    g = snapshot.glossary[id]
+    return {"id": g.id, "term": t.text(g.term), "definition": t.text(g.definition),
+            "alsoMatches": t.texts(g.also_matches)}
+
+
+def _named(table: str) -> Callable[[Snapshot, str, Localizer], dict[str, Any]]:
+    def build(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+        r = getattr(snapshot, table)[id]
+        return {"id": r.id, "name": t.text(r.name), "description": t.text(r.description)}
+    return build
+
+
+def _category(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    return {"id": id, "name": t.text(snapshot.categories[id].name)}
+
+
+def _fact(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    return {"id": id, "text": t.text(snapshot.facts[id].text)}
+
+
+def _institution(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    i = snapshot.content.institution
+    return {"id": i.id, "name": t.text(i.name), "factIds": [f.id for f in i.facts]}
+
+
+def _source(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
+    s = snapshot.sources[id]
+    return {"id": s.id, "title": t.text(s.title), "publisher": t.text(s.publisher), "url": s.url,
+            "retrieved": s.retrieved.isoformat()}
+
+
+def _string(snapshot: Snapshot, key: str, t: Localizer) -> dict[str, Any]:
+    return {"key": key, "text": t.text(snapshot.strings[key]) or ""}
+
+
+def _locale(snapshot: Snapshot, code: str, t: Localizer) -> dict[str, Any]:
+    content = snapshot.content
+    position, loc = next((i, x) for i, x in enumerate(content.locales) if x.code == code)
+    return {"code": loc.code, "nativeName": loc.native_name, "choosePrompt": loc.choose_prompt,
+            "continueLabel": loc.continue_label, "fallback": loc.fallback,
+            "isDefault": loc.code == content.default_locale, "position": position}
+
+
+BUILDERS: dict[str, Callable[[Snapshot, str, Localizer], dict[str, Any]]] = {
+    "category": _category, "document": _document, "fact": _fact, "factor": _named("factors"),
+    "institution": _institution, "locale": _locale, "role": _named("roles"), "source": _source,
+    "string": _string, "term": _term, "treatment": _treatment,
+}
+assert tuple(sorted(BUILDERS)) == KINDS
+
+
+def ids_of(snapshot: Snapshot, kind: str) -> list[str]:
+    """Every id of one kind in a snapshot, sorted."""
+    tables: dict[str, Any] = {
+        "category": snapshot.categories, "document": snapshot.documents, "fact": snapshot.facts,
+        "factor": snapshot.factors, "institution": {snapshot.content.institution.id: None},
+        "locale": {code: None for code in snapshot.locales}, "role": snapshot.roles,
+        "source": snapshot.sources, "string": snapshot.strings, "term": snapshot.glossary,
+        "treatment": snapshot.treatments,
+    }
+    return sorted(sys.intern(i) for i in tables[kind])
+
+
+def locales_of(kind: str, locales: Sequence[str]) -> list[str]:
+    """The locales a kind's items come in, in key order."""
+    return [NO_LOCALE] if kind in UNLOCALIZED else sorted(locales)
+
+
+def item_data(snapshot: Snapshot, kind: str, id: str, locale: str,
+              localizers: dict[str, Localizer] | None = None) -> dict[str, Any]:
+    """One item's data: the record ``(kind, id)`` as it reads in ``locale``."""
+    localizers = localizers if localizers is not None else {}
+    t = localizers.get(locale)
+    if t is None:
+        t = localizers[locale] = Localizer(snapshot, locale or snapshot.content.default_locale)
+    return BUILDERS[kind](snapshot, id, t)
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: Key
+    version: str
+    size: int  # bytes of the item in a page: its canonical data plus ITEM_OVERHEAD_BYTES
+
+
+class ItemTable:
+    """Every item of one content version: keys in order, versions and sizes, built once per version."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.version = snapshot.version
+        self.locales = sorted(snapshot.locales)
+        self.ids: dict[str, list[str]] = {}
+        self._digests: dict[tuple[str, str], bytes] = {}     # (kind, locale) -> 8 bytes per id, in id order
+        self._sizes: dict[tuple[str, str], array] = {}
+        self._manifests: dict[tuple[str, ...], tuple[int, str]] = {}
+        localizers: dict[str, Localizer] = {}
+        for kind in KINDS:
+            ids = self.ids[kind] = ids_of(snapshot, kind)
+            for locale in locales_of(kind, self.locales):
+                digests, sizes = bytearray(), array("I")
+                for id in ids:
+                    data = canonical(item_data(snapshot, kind, id, locale, localizers))
+                    digests += bytes.fromhex(data_bytes_version(kind, id, locale, data))
+                    sizes.append(len(data) + ITEM_OVERHEAD_BYTES)
+                self._digests[kind, locale] = bytes(digests)
+                self._sizes[kind, locale] = sizes
+
+    def _index(self, kind: str, id: str) -> int | None:
+        ids = self.ids.get(kind)
+        if ids is None:
+            return None
+        i = bisect.bisect_left(ids, id)
+        return i if i < len(ids) and ids[i] == id else None
+
+    def get(self, key: Key) -> Entry | None:
+        kind, id, locale = key
+        i = self._index(kind, id)
+        digests = self._digests.get((kind, locale))
+        if i is None or digests is None:
+            return None
+        return Entry(key, digests[8 * i:8 * i + 8].hex(), self._sizes[kind, locale][i])
+
+    def entries(self, locales: Sequence[str], after: Key | None = None) -> Iterator[Entry]:
+        """Every item in ``locales`` (and every item in no language), in key order, after ``after``."""
+        wanted = set(locales) | {NO_LOCALE}
+        for kind in KINDS:
+            if after is not None and kind < after[0]:
+                continue
+            ids = self.ids[kind]
+            codes = [c for c in locales_of(kind, self.locales) if c in wanted]
+            start = 0
+            if after is not None and kind == after[0]:
+                start = bisect.bisect_left(ids, after[1])
+            for i in range(start, len(ids)):
+                id = ids[i]
+                for code in codes:
+                    key = (kind, id, code)
+                    if after is not None and key <= after:
+                        continue
+                    digests = self._digests[kind, code]
+                    yield Entry(key, digests[8 * i:8 * i + 8].hex(), self._sizes[kind, code][i])
+
+    def manifest(self, locales: Sequence[str]) -> tuple[int, str]:
+        """(how many items, their manifest digest) of a complete copy in ``locales`` (kept once made)."""
+        wanted = tuple(sorted(locales))
+        found = self._manifests.get(wanted)
+        if found is None:
+            entries = list(self.entries(wanted))
+            found = self._manifests[wanted] = (len(entries), manifest_digest((*e.key, e.version) for e in entries))
+        return found
+
+    def changed_since(self, older: ItemTable, locales: Sequence[str]) -> list[Key]:
+        """Keys, in order, of items added, changed or removed between ``older`` and this table."""
+        now = {e.key: e.version for e in self.entries(locales)}
+        before = {e.key: e.version for e in older.entries(locales)}
+        return sorted(k for k in now.keys() | before.keys() if now.get(k) != before.get(k))
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the whole table (a test compares tables built twice)."""
+        h = hashlib.sha256()
+        for key in sorted(self._digests):
+            h.update(repr(key).encode() + self._digests[key])
+        return h.hexdigest()[:16]
