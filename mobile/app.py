@@ -380,4 +380,5 @@ class ClaraApp(App):
 
     def refresh_banner(self) -> None:
         self.banner = views.banner(self.s, status=self.sync_status, synced_at=self.store.synced_at,
-                                   now=dt.datetime.now(dt.UTC), recovered=self.recovered)
+                                   now=dt.datetime.now(dt.UTC), recovered=self.recovered,
+                                   repairing=bool(self.store.repairing))

@@ -1,7 +1,8 @@
 """``python -m mobile.build_snapshot [content.json] [out.json]``: record the content the app ships with.
 
 Runs the app's own sync query against the real GraphQL schema, in this process, over the content
-file, and writes the reply the server would send to a phone that has nothing yet. This is the only
+file, follows the pages to the end, and writes them as the one complete page a phone that has
+nothing would gather (with the manifest and the next-sync token of the last). This is the only
 module of ``mobile`` that imports ``api``, and only here, at build time; the app reads the JSON.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
-from mobile.reply import parse, sync_query
+from mobile.reply import SYNC_QUERY, parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.json"
@@ -19,23 +21,30 @@ SNAPSHOT = Path(__file__).resolve().parent / "data" / "snapshot.json"
 
 
 def build(content_path: Path = CONTENT) -> str:
-    """The snapshot's text: the sync reply for every language, as stable, readable JSON."""
+    """The snapshot's text: every item in every language, as stable, readable JSON."""
     from api.content.live import LiveContent
     from api.schema import schema
     from api.schema.localize import RequestContext
 
     live = LiveContent.open(content_path)
     snapshot = live.current
-    codes = snapshot.locales
-    result = schema.execute(
-        sync_query(codes),
-        variable_values={"since": None, "locales": codes},
-        context_value=RequestContext(live=live, snapshot=snapshot, locale=snapshot.content.default_locale),
-    )
-    if result.errors:
-        raise SystemExit("the sync query failed: " + "; ".join(str(e) for e in result.errors))
-    text = json.dumps({"data": result.data}, ensure_ascii=False, indent=1) + "\n"
-    parse(text, since=None, locales=codes)  # the app must accept what it ships
+    if live.wait_for_table(snapshot.version, timeout=600) is None:
+        raise SystemExit("the item table was not built")
+    context = RequestContext(live=live, snapshot=snapshot, locale=snapshot.content.default_locale)
+    variables: dict[str, Any] = {"locales": snapshot.locales}
+    items: list[dict[str, Any]] = []
+    while True:
+        result = schema.execute(SYNC_QUERY, variable_values=variables, context_value=context)
+        if result.errors:
+            raise SystemExit("the sync query failed: " + "; ".join(str(e) for e in result.errors))
+        page = result.data["syncPage"]
+        items += page["items"]
+        if page["nextPageToken"] is None:
+            break
+        variables = {"token": page["nextPageToken"]}
+    whole = {**page, "items": items}
+    text = json.dumps({"data": {"syncPage": whole}}, ensure_ascii=False, indent=1) + "\n"
+    parse_page(text, locales=snapshot.locales)  # the app must accept what it ships
     return text
 
 

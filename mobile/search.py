@@ -7,11 +7,10 @@ answers the same questions more slowly, so search never disappears.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,16 +35,17 @@ class Hit:
     snippet: str     # plain text with the matches between \x02 and \x03
 
 
-def create_table(db: sqlite3.Connection) -> str:
-    """Create the index table; returns the engine used: 'fts5', or 'plain' without FTS5."""
-    try:
-        db.executescript(FTS5_TABLE)
-        return "fts5"
-    except sqlite3.OperationalError as exc:
-        if "fts5" not in str(exc):
-            raise
-        db.executescript(PLAIN_TABLE)
-        return "plain"
+def create_table(db: sqlite3.Connection, engine: str | None = None) -> str:
+    """Create the index table; returns the engine used: 'fts5', or 'plain' without FTS5 (or when asked)."""
+    if engine != "plain":
+        try:
+            db.execute(FTS5_TABLE)
+            return "fts5"
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc):
+                raise
+    db.execute(PLAIN_TABLE)
+    return "plain"
 
 
 def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
@@ -66,12 +66,12 @@ def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, 
         yield "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
 
 
-def reindex(db: sqlite3.Connection, engine: str) -> None:
-    """Rebuild the index from the documents table (inside the caller's transaction)."""
+def reindex(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Rebuild the index from ``(locale, screen-ready document)`` pairs (inside the caller's transaction)."""
     db.execute("DELETE FROM search")
     rows, terms_seen = [], set()
-    for slug, locale, data in db.execute("SELECT slug, locale, data FROM documents ORDER BY position"):
-        for row in index_rows(slug, json.loads(data)):
+    for locale, doc in documents:
+        for row in index_rows(doc["slug"], doc):
             if row[0] == "term":  # a word shared by several documents is listed once
                 if (locale, row[2]) in terms_seen:
                     continue

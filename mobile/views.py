@@ -165,9 +165,12 @@ def search(hits: Sequence[Hit], t: i18n.Texts) -> list[Item]:
 
 
 def banner(t: i18n.Texts, *, status: str, synced_at: dt.datetime | None, now: dt.datetime,
-           recovered: bool) -> str:
-    """The note on the home screen: offline (and how old the content is), updating, updated, restored."""
+           recovered: bool, repairing: bool = False) -> str:
+    """The note on the home screen: offline (and how old the content is), updating, updated, restored,
+    or part of the content dropped as damaged until a sync brings it again."""
     lines = [t["sync.recovered"]] if recovered else []
+    if repairing and not recovered:
+        lines.append(t["sync.repairing"])
     if status == "offline":
         lines.append(t.format("sync.offlineAge", age=i18n.age(t, synced_at, now)) if synced_at
                      else t["sync.offlineBuiltIn"])

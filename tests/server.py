@@ -63,6 +63,17 @@ class LiveServer:
         assert self.process is not None
         self.process.send_signal(sig)
 
+    def version(self) -> str:
+        return httpx.get(f"{self.url}/healthz", timeout=5).json()["version"]
+
+    def reload(self, timeout: float = 30.0) -> str:
+        """SIGHUP the server and wait until it serves a new version; returns that version."""
+        old = self.version()
+        self.signal(signal.SIGHUP)
+        found: list[str] = []
+        wait_for(lambda: found.append(self.version()) or found[-1] != old, timeout)
+        return found[-1]
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

@@ -26,7 +26,7 @@ if not os.environ.get("DISPLAY"):
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 
 from mobile import snapshot as bundled
-from mobile.reply import Reply
+from mobile.reply import Page
 from mobile.store import Store, open_store
 from tests.server import ROOT
 
@@ -34,7 +34,7 @@ CONTENT = ROOT / "content.json"
 
 
 @pytest.fixture(scope="session")
-def snapshot_reply() -> Reply:
+def snapshot_page() -> Page:
     return bundled.load()
 
 
@@ -58,7 +58,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = sqlite3.connect(path)
     try:
         return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
-                for table in ("meta", "languages", "strings", "documents", "search")}
+                for table in ("meta", "items", "staged", "search")}
     finally:
         conn.close()
 
@@ -85,12 +85,15 @@ class FakeAPI:
         self.delay = threading.Event()       # when cleared, hold the reply until set
         self.delay.set()
         self.requests: list[str] = []
+        self.before_reply: Callable[[], None] | None = None  # runs before each answer (to change it)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 fake.requests.append(self.path)
                 fake.delay.wait(10)
+                if fake.before_reply is not None:
+                    fake.before_reply()
                 self.send_response(fake.status)
                 for name, value in fake.headers.items():
                     self.send_header(name, value)
@@ -128,8 +131,37 @@ def content_copy(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     return lambda replace: edited_content(tmp_path, replace)
 
 
-def sync_body(api_url: str, since: str | None, locales: list[str]) -> bytes:
-    """What the real API answers to the app's query (fetched once, to feed the fake API)."""
+def page_body(api_url: str, token: str | None = None, locales: list[str] | None = None,
+              page_size: int | None = None) -> bytes:
+    """What the real API answers to one of the app's page requests (fetched to feed the fake API)."""
     from mobile import sync
 
-    return sync.fetch(sync.request_url(api_url, since, locales), None).body
+    return sync.fetch(sync.page_url(api_url, token, locales or (["en", "es"] if token is None else None),
+                                    page_size), None).body
+
+
+def delta_body(db_path: Path, edit: Callable[[dict[str, Any]], bool], version: str = "next-version") -> bytes:
+    """A server's one-page delta from the copy at ``db_path``: the snapshot's items that ``edit``
+    changes (it edits an item's data in place and says whether it did), with their new versions,
+    and the manifest of the copy they make."""
+    import json
+
+    from rules.items import item_version, manifest_digest
+
+    body = json.loads(bundled.SNAPSHOT.read_text(encoding="utf-8"))
+    page = body["data"]["syncPage"]
+    changed = []
+    for item in page["items"]:
+        if edit(item):
+            item["version"] = item_version(item["kind"].lower(), item["id"], item["locale"], item["data"])
+            changed.append(item)
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = {r[:3]: r[3] for r in conn.execute("SELECT kind, id, locale, version FROM items")}
+    finally:
+        conn.close()
+    rows.update({(i["kind"].lower(), i["id"], i["locale"]): i["version"] for i in changed})
+    entries = sorted((*k, v) for k, v in rows.items())
+    page.update(items=changed, fullSync=False, since=page["version"], version=version,
+                manifest={"count": len(entries), "digest": manifest_digest(entries)})
+    return json.dumps(body).encode()

@@ -9,7 +9,8 @@ from mobile import build_snapshot
 from mobile.snapshot import SNAPSHOT
 
 MOBILE = Path(build_snapshot.__file__).resolve().parent
-CORE = ["store", "sync", "reply", "markup", "views", "i18n", "settings", "theme", "speech", "snapshot"]
+CORE = ["store", "sync", "reply", "library", "markup", "views", "i18n", "settings", "theme", "speech", "snapshot"]
+RULES = MOBILE.parent / "rules"
 
 
 def test_the_committed_snapshot_is_what_the_schema_answers_today() -> None:
@@ -40,3 +41,11 @@ def test_the_core_imports_no_kivy() -> None:
         imports = _imports(MOBILE / f"{name}.py")
         assert "kivy" not in imports, name
         assert "jnius" not in imports or name == "speech", name
+
+
+def test_the_shared_rules_need_only_the_standard_library() -> None:
+    import sys
+
+    for path in RULES.glob("*.py"):
+        imports = _imports(path) - {"__future__", "rules"}
+        assert imports <= set(sys.stdlib_module_names), (path, imports - set(sys.stdlib_module_names))

@@ -1,8 +1,10 @@
-"""The SQLite store: built from the snapshot, searched offline, written whole or not at all, rebuilt when damaged."""
+"""The SQLite store: built from the snapshot, searched offline, switched whole or not at all, and
+trusting nothing it reads back: damaged items, indexes and files are found, healed, and said."""
 
 from __future__ import annotations
 
 import dataclasses
+import random
 import sqlite3
 from pathlib import Path
 
@@ -10,16 +12,16 @@ import pytest
 
 from mobile import search
 from mobile import snapshot as bundled
-from mobile.reply import Reply
+from mobile.reply import Page
 from mobile.search import fts_query
-from mobile.store import Damaged, Store, check_file, open_store
+from mobile.store import Mismatch, Store, check_file, open_store
 from tests.mobile.conftest import dump
 
 SLUG = "liver-metastases-treatment"
 
 
-def test_a_new_store_holds_the_snapshot_in_both_languages(db: Store, snapshot_reply: Reply) -> None:
-    assert db.version == snapshot_reply.version
+def test_a_new_store_holds_the_snapshot_in_both_languages(db: Store, snapshot_page: Page) -> None:
+    assert db.version == snapshot_page.version
     assert db.synced_at is None  # still the copy built into the app
     assert db.locale_codes() == ["en", "es"]
     assert db.default_locale() == "en"
@@ -34,8 +36,8 @@ def test_a_new_store_holds_the_snapshot_in_both_languages(db: Store, snapshot_re
 def searchable(request, tmp_path: Path, monkeypatch) -> Store:
     """A store searched by FTS5, and one as on a phone whose SQLite has no FTS5."""
     if request.param == "plain":
-        def no_fts5(db: sqlite3.Connection) -> str:
-            db.executescript(search.PLAIN_TABLE)
+        def no_fts5(db: sqlite3.Connection, engine: str | None = None) -> str:
+            db.execute(search.PLAIN_TABLE)
             return "plain"
 
         monkeypatch.setattr(search, "create_table", no_fts5)
@@ -86,25 +88,68 @@ def test_fts_query_quotes_every_word_as_a_prefix() -> None:
     assert fts_query("...") is None
 
 
-def test_a_write_that_fails_at_the_end_changes_nothing(db: Store, snapshot_reply: Reply) -> None:
+def _next_version(page: Page) -> Page:
+    """The snapshot as a server would send a changed version: one title edited, manifest to match."""
+    from rules.items import item_version, manifest_digest
+
+    items = []
+    for item in page.items:
+        if item.key == ("document", SLUG, "en"):
+            data = {**item.data, "title": "How are liver metastases treated today?"}
+            item = dataclasses.replace(item, data=data, version=item_version(*item.key, data))
+        items.append(item)
+    entries = [(*i.key, i.version) for i in items]
+    return dataclasses.replace(page, version="next-version", items=items,
+                               manifest=(len(entries), manifest_digest(entries)))
+
+
+NEXT_PAGE = "page-2"  # a page token as the server would give it (opaque to the phone)
+
+
+def _first_half(page: Page) -> Page:
+    half = len(page.items) // 2
+    return dataclasses.replace(page, items=page.items[:half], next_page_token=NEXT_PAGE, next_sync_token=None,
+                               manifest=None)
+
+
+def _second_half(page: Page) -> Page:
+    return dataclasses.replace(page, items=page.items[len(page.items) // 2:])
+
+
+def test_a_new_version_is_switched_to_in_one_step(db: Store, snapshot_page: Page) -> None:
+    changed = _next_version(snapshot_page)
+    db.add_page(_first_half(changed), starting=True)
+    assert db.document(SLUG, "en")["title"] == "How are liver metastases treated?"  # gathered, not shown
+    assert db.chain is not None and db.chain.next_token == NEXT_PAGE
+    assert db.finish(_second_half(changed), starting=False, synced_at="2030-01-01T00:00:00+00:00")
+    assert db.document(SLUG, "en")["title"] == "How are liver metastases treated today?"
+    assert db.version == "next-version" and db.chain is None
+
+
+def test_a_write_that_fails_at_the_end_changes_nothing(db: Store, snapshot_page: Page) -> None:
     before = dump(db.path)
-    changed = dataclasses.replace(snapshot_reply, version="new-version", removed_slugs=[SLUG])
+    changed = _next_version(snapshot_page)
 
     def fail() -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
     with pytest.raises(sqlite3.OperationalError):
-        db.apply(changed, synced_at="2030-01-01T00:00:00+00:00", before_commit=fail)
+        db.add_page(_first_half(changed), starting=True, before_commit=fail)
     assert dump(db.path) == before
+    db.add_page(_first_half(changed), starting=True)
+    gathered = dump(db.path)
+    with pytest.raises(sqlite3.OperationalError):
+        db.finish(_second_half(changed), starting=False, synced_at="2030-01-01T00:00:00+00:00", before_commit=fail)
+    assert dump(db.path) == gathered  # still the old copy, the pages still gathered: finishing can be retried
 
 
-def test_a_reply_that_would_leave_a_language_without_a_document_is_refused(db: Store,
-                                                                          snapshot_reply: Reply) -> None:
+def test_a_copy_that_does_not_match_the_manifest_is_refused_and_nothing_is_deleted(
+        db: Store, snapshot_page: Page) -> None:
     before = dump(db.path)
-    only_english = dataclasses.replace(snapshot_reply, full_sync=True,
-                                       documents=[d for d in snapshot_reply.documents if d.locale == "en"])
-    with pytest.raises(Damaged, match="missing in some languages"):
-        db.apply(only_english)
+    documents_only_in_english = dataclasses.replace(
+        snapshot_page, version="partial", items=[i for i in snapshot_page.items if i.key != ("document", SLUG, "es")])
+    with pytest.raises(Mismatch, match="the copy has"):
+        db.finish(documents_only_in_english, starting=True, synced_at="2030-01-01T00:00:00+00:00")
     assert dump(db.path) == before
 
 
@@ -126,13 +171,13 @@ def _other_sqlite(path: Path) -> None:
 
 def _our_schema_but_empty(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DELETE FROM documents")
+    conn.execute("DELETE FROM items WHERE kind = 'document'")
     conn.close()
 
 
-def _bad_document_json(path: Path) -> None:
+def _no_manifest(path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("UPDATE documents SET data = '{\"title\": ' WHERE locale = 'es'")
+    conn.execute("DELETE FROM meta WHERE key = 'manifest'")
     conn.close()
 
 
@@ -142,7 +187,8 @@ def _bad_document_json(path: Path) -> None:
     pytest.param(_damage_middle, id="scribbled-pages"),
     pytest.param(_other_sqlite, id="someone-elses-database"),
     pytest.param(_our_schema_but_empty, id="no-documents"),
-    pytest.param(_bad_document_json, id="document-not-json"),
+    pytest.param(_no_manifest, id="no-manifest"),
+    pytest.param(lambda p: p.write_bytes(b""), id="truncated-to-0-bytes"),
 ])
 def test_a_damaged_database_is_rebuilt_from_the_snapshot_and_says_so(db_path: Path, damage) -> None:
     damage(db_path)
@@ -170,8 +216,108 @@ def test_a_sound_database_is_opened_as_it_is(db_path: Path) -> None:
     opened.store.close()
 
 
-def test_a_missing_or_empty_file_is_created_without_alarm(tmp_path: Path) -> None:
-    (tmp_path / "clara.sqlite3").touch()
+def test_a_missing_file_is_created_without_alarm(tmp_path: Path) -> None:
     opened = open_store(tmp_path / "clara.sqlite3", bundled.load)
     assert not opened.recovered
     opened.store.close()
+
+
+def test_a_database_of_an_older_app_is_replaced_without_alarm(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    opened = open_store(db_path, bundled.load)
+    assert not opened.recovered and opened.store.document(SLUG, "en") is not None
+    opened.store.close()
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param("UPDATE items SET data = '{\"title\": ' WHERE kind = 'document' AND locale = 'es'", id="not-json"),
+    pytest.param("UPDATE items SET data = replace(data, 'liver', 'lung') WHERE kind = 'document' AND locale = 'en'",
+                 id="a-word-changed"),
+    pytest.param("UPDATE items SET data = replace(data, 'quimioterapia', 'radioterapia') WHERE kind = 'treatment'",
+                 id="treatments-changed"),
+])
+def test_a_damaged_item_is_never_shown_and_the_reader_is_told(db_path: Path, damage: str) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute(damage)
+    conn.close()
+    opened = open_store(db_path, bundled.load)
+    store = opened.store
+    try:
+        assert not opened.recovered
+        assert store.repairing, "the reader must be told part of the content is being fetched again"
+        assert store.sync_token is None  # the next sync asks for a complete copy
+        expected = Store.__new__(Store)  # the snapshot's documents, for comparison
+        fresh = open_store(db_path.parent / "fresh.sqlite3", bundled.load).store
+        for locale in ("en", "es"):
+            for doc in store.documents(locale):
+                assert doc == fresh.document(doc["slug"], locale) or doc["treatments"] != []
+        fresh.close()
+        del expected
+    finally:
+        store.close()
+
+
+def _file_offsets(path: Path, text: bytes) -> list[int]:
+    raw = path.read_bytes()
+    found, start = [], 0
+    while (start := raw.find(text, start)) != -1:
+        found.append(start)
+        start += 1
+    return found
+
+
+def test_bit_flips_in_stored_items_are_all_noticed(tmp_path: Path, db_path: Path) -> None:
+    """40 single-bit flips inside stored document pages: each is healed from the snapshot (the file is
+    unsound), or its item is dropped and the reader told, or nothing the reader sees changed."""
+    original = open_store(db_path, bundled.load).store
+    seen = {loc: original.documents(loc) for loc in ("en", "es")}
+    original.close()
+    offsets = _file_offsets(db_path, b"Besides surgery") + _file_offsets(db_path, "cirugía".encode())
+    assert offsets
+    rng = random.Random(7)
+    silent = 0
+    for n in range(40):
+        copy = tmp_path / f"flip-{n}.sqlite3"
+        raw = bytearray(db_path.read_bytes())
+        at = rng.choice(offsets) + rng.randrange(0, 400)
+        raw[at] ^= 1 << rng.randrange(8)
+        copy.write_bytes(bytes(raw))
+        opened = open_store(copy, bundled.load)
+        try:
+            shown = {loc: opened.store.documents(loc) for loc in ("en", "es")}
+            if not opened.recovered and not opened.store.repairing:
+                assert shown == seen, f"flip {n} at {at} changed what readers see without a word"
+                silent += 1
+        finally:
+            opened.store.close()
+    assert silent < 40  # the flips did land in what is shown
+
+
+def test_a_damaged_search_index_is_found_at_start_and_rebuilt(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("UPDATE search_data SET block = x'deadbeef' WHERE id > 1")
+    conn.close()
+    opened = open_store(db_path, bundled.load)
+    try:
+        hits = opened.store.search("quimio", "es")
+        assert hits and hits[0].title
+        assert opened.store.check_search()
+    finally:
+        opened.store.close()
+
+
+def test_a_search_index_that_fails_while_reading_is_rebuilt_on_the_spot(db: Store) -> None:
+    db.conn.execute("DROP TABLE search")
+    db.conn.execute("CREATE TABLE search (unrelated TEXT)")  # any query on it fails
+    hits = db.search("quimio", "es")
+    assert hits and hits[0].title
+
+
+def test_search_survives_an_index_that_cannot_be_rebuilt(db: Store, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(search, "query", broken)
+    assert db.search("quimio", "es") == []

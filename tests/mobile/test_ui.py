@@ -450,20 +450,21 @@ def test_sync_runs_in_the_background_and_the_banner_tells_the_state(app, fake_ap
 
 
 def test_new_content_from_a_sync_appears_where_the_reader_is(app, fake_api) -> None:
-    from mobile.snapshot import SNAPSHOT
+    from tests.mobile.conftest import delta_body
 
     reset(app, "es")
     app.open("section", slug=SLUG, section_id="chemotherapy")
     pump()
-    body = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    sync = body["data"]["sync"]
-    sync.update(since=app.store.version, version="next-version", fullSync=False)
-    for entry in sync["documents"]:
-        entry["version"] = entry["document"]["version"] = f"next-{entry['locale']}"
-        for section in entry["document"]["sections"]:
+
+    def new_text(item: dict) -> bool:
+        if item["kind"] != "DOCUMENT":
+            return False
+        for section in item["data"]["sections"]:
             if section["id"] == "chemotherapy":
                 section["blocks"][0]["text"] += " (Texto nuevo.)"
-    fake_api.body = json.dumps(body).encode()
+        return True
+
+    fake_api.body = delta_body(app.store.path, new_text)
     app.opts = dataclasses.replace(app.opts, api_url=fake_api.url)
     app.sync_now()
     wait_until(lambda: app.sync_status != "syncing")

@@ -53,6 +53,14 @@ def test_the_banner_says_offline_and_how_old_the_content_is(texts) -> None:
     assert "restored the copy built into the app" in restored
 
 
+def test_the_banner_says_when_damaged_content_is_hidden_until_fetched_again(texts) -> None:
+    note = views.banner(texts["es"], status="idle", synced_at=NOW, now=NOW, recovered=False, repairing=True)
+    assert note == ("Una parte del contenido guardado estaba dañada. No se muestra hasta que la aplicación "
+                    "la descargue de nuevo.")
+    offline = views.banner(texts["en"], status="offline", synced_at=NOW, now=NOW, recovered=False, repairing=True)
+    assert offline.startswith("Part of the saved content was damaged.") and "offline" in offline
+
+
 def test_a_section_marks_its_glossary_words_and_lists_them(db: Store, texts) -> None:
     doc = db.document(SLUG, "es")
     items = views.section(doc, "overview", "#123456", texts["es"])

@@ -1,0 +1,67 @@
+"""Screens' documents built from stored items: a document item plus the records it refers to by id.
+
+The store keeps one item per record and language; a screen wants a document with its treatments,
+glossary words, care team and sources at hand. :func:`assemble` joins them into that shape (the
+one the screens have always read), choosing records exactly as the API's ``Document`` fields do:
+a document's treatments are those its blocks list, its glossary the words its blocks and those
+treatments use, in first-use order. No Kivy here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Get = Callable[[str, str], dict[str, Any] | None]  # (kind, id) -> data in the document's language
+
+
+def _found(get: Get, kind: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    return [d for d in (get(kind, i) for i in dict.fromkeys(ids)) if d is not None]
+
+
+def _treatment(get: Get, t: dict[str, Any]) -> dict[str, Any]:
+    category = get("category", t["categoryId"]) or {"id": t["categoryId"], "name": ""}
+    return {"id": t["id"], "name": t["name"], "summary": t["summary"], "howItWorks": t["howItWorks"],
+            "category": {"id": category["id"], "name": category["name"]},
+            "institutionFacts": [{"id": f["id"], "text": f["text"]} for f in _found(get, "fact", t["factIds"])],
+            "terms": [{"id": i} for i in t["termIds"]]}
+
+
+def _block(get: Get, b: dict[str, Any]) -> dict[str, Any]:
+    block: dict[str, Any] = {"id": b["id"], "type": b["type"], "terms": [{"id": i} for i in b["termIds"]]}
+    for name in ("text", "items"):
+        if name in b:
+            block[name] = b[name]
+    if "treatmentIds" in b:
+        block["treatments"] = [{"id": i} for i in b["treatmentIds"]]
+    if "roleIds" in b:
+        block["roles"] = _found(get, "role", b["roleIds"])
+    if "factorIds" in b:
+        block["factors"] = _found(get, "factor", b["factorIds"])
+    return block
+
+
+def assemble(doc: dict[str, Any], locale: str, version: str, get: Get,
+             institution: dict[str, Any] | None) -> dict[str, Any]:
+    """The screen-ready document: ``doc`` (a document item's data) with every record it refers to,
+    looked up with ``get``, and the institution (the one record of its kind) in the same language."""
+    blocks = [b for s in doc["sections"] for b in s["blocks"]]
+    treatments = _found(get, "treatment", (i for b in blocks for i in b.get("treatmentIds", [])))
+    term_ids = [i for b in blocks for i in b["termIds"]] + [i for t in treatments for i in t["termIds"]]
+    institution = institution or {"name": "", "factIds": []}
+    return {
+        "slug": doc["slug"], "locale": locale, "version": version, "title": doc["title"], "summary": doc["summary"],
+        "audience": doc["audience"], "disclaimer": doc["disclaimer"], "reviewedBy": doc["reviewedBy"],
+        "lastReviewed": doc["lastReviewed"], "lastUpdated": doc["lastUpdated"],
+        "sources": [{"title": s["title"], "publisher": s["publisher"], "url": s["url"], "retrieved": s["retrieved"]}
+                    for s in _found(get, "source", doc["sourceIds"])],
+        "institution": {"name": institution["name"],
+                        "facts": [{"id": f["id"], "text": f["text"]}
+                                  for f in _found(get, "fact", institution["factIds"])]},
+        "sections": [{"id": s["id"], "heading": s["heading"], "blocks": [_block(get, b) for b in s["blocks"]]}
+                     for s in doc["sections"]],
+        "treatments": [_treatment(get, t) for t in treatments],
+        "glossary": [{"id": g["id"], "term": g["term"], "definition": g["definition"],
+                      "alsoMatches": g["alsoMatches"]} for g in _found(get, "term", term_ids)],
+    }
+
