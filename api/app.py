@@ -31,9 +31,11 @@ log = logging.getLogger("clara")
 
 
 async def healthz(request: Request) -> JSONResponse:
-    snapshot = request.app.state.content.current
+    live = request.app.state.content
+    snapshot = live.current
     return JSONResponse(
-        {"status": "ok", "version": snapshot.version, "loadedAt": snapshot.loaded_at.isoformat()},
+        {"status": "ok", "version": snapshot.version, "loadedAt": snapshot.loaded_at.isoformat(),
+         "syncReady": live.table(snapshot.version) is not None},
         headers={"Cache-Control": "no-store"},
     )
 

@@ -20,6 +20,7 @@ from bench import results
 from bench.config import FULL, QUICK, SMOKE, Config
 from bench.load import have_wrk
 from bench.scenarios import growth, http, phone, scale
+from bench.scenarios import sync as item_sync
 from bench.servers import have
 
 
@@ -105,6 +106,15 @@ def main(argv: list[str] | None = None) -> int:
             found["scale_out"] = {"date": results.now(), **scale.run(cfg, log=lambda s: print(s, flush=True))}
             print("phone", flush=True)
             found["phone"] = {"date": results.now(), **phone.run(cfg, log=lambda s: print(s, flush=True))}
+        if name in {"full", "quick", "smoke"} and not args.only:
+            n = {"full": item_sync.DOCUMENTS, "quick": 100, "smoke": 3}[name]
+            print(f"item sync at {n:,} documents", flush=True)
+            found["sync"] = {"date": results.now(), "mode": name,
+                             **item_sync.run(cfg, n, log=lambda s: print(s, flush=True))}
+        if name == "scale" and not args.only:
+            print(f"item sync at {item_sync.SCALE_DOCUMENTS:,} documents", flush=True)
+            found["sync_scale"] = {"date": results.now(),
+                                   **item_sync.run_scale(cfg, log=lambda s: print(s, flush=True))}
         if "settings" in found:
             found["settings"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
 

@@ -90,8 +90,42 @@ def growth_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return goals
 
 
+def sync_goals(found: dict[str, Any], scale: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Issue 11's goals, from the ``sync`` section (1,000 documents) and ``sync_scale`` (10,000)."""
+    first = found["first_sync"]
+    n = found["documents"]
+    goals = [
+        _goal(f"first sync at {n:,} documents completes", first["status"], "updated", first["status"] == "updated"),
+        _goal(f"first sync at {n:,} documents on the wire (MB)", round(first["wireBytes"] / 1e6, 2), "<= 12",
+              first["wireBytes"] <= 12e6),
+        _goal(f"first sync at {n:,} documents (s)", first["seconds"], "<= 90", first["seconds"] <= 90),
+        _goal(f"phone peak RSS in a first sync at {n:,} documents (MB)", first.get("peakRssMb"), "<= 250",
+              None if first.get("peakRssMb") is None else first["peakRssMb"] <= 250),
+        _goal("largest page, decompressed (KB)", round(first["largestPageBytes"] / 1024, 1), "<= 512",
+              first["largestPageBytes"] <= 512 * 1024),
+        _goal("sync after one glossary edit (bytes on the wire)", found["glossary_edit_sync"]["wireBytes"],
+              "< 10,000", found["glossary_edit_sync"]["wireBytes"] < 10_000),
+        _goal("sync after one document edit (share of a first sync)", found["document_edit_share"], "< 0.01",
+              found["document_edit_share"] < 0.01),
+        _goal("retry of a first sync cut off half-way (share of a first sync)", found["interrupted"]["retry_share"],
+              "< 0.6 and the same items", found["interrupted"]["retry_share"] < 0.6
+              and found["interrupted"]["same_items_as_uninterrupted"]),
+    ]
+    if found.get("nginx"):
+        share = found["nginx"]["second_phone_cache_share"]
+        goals.append(_goal("second phone's first sync from nginx's cache (share)", share, "measured",
+                           None if share is None else share > 0.9))
+    if scale:
+        server = scale["server"]
+        goals.append(_goal(f"page build p95 at {scale['documents']:,} documents (ms)", server["page_p95_ms"], "< 50",
+                           server["page_p95_ms"] < 50))
+        goals.append(_goal("server memory while serving pages vs at rest", server["rss_growth_share"], "< 0.10",
+                           server["rss_growth_share"] < 0.10))
+    return goals
+
+
 ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "diagnostics", "growth",
-         "scale_out", "phone")
+         "scale_out", "phone", "sync", "sync_scale")
 
 
 def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +149,8 @@ def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
         goals += [{**g, "from": "scenarios"} for g in http_goals(merged["scenarios"], merged.get("ratios", {}))]
     if merged.get("growth", {}).get("rows"):
         goals += [{**g, "from": "growth"} for g in growth_goals(merged["growth"]["rows"])]
+    if merged.get("sync", {}).get("first_sync"):
+        goals += [{**g, "from": "sync"} for g in sync_goals(merged["sync"], merged.get("sync_scale"))]
     merged["goals"] = goals
     out = {k: merged[k] for k in ORDER if k in merged}
     path.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")

@@ -63,13 +63,45 @@ def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, 
         yield "treatment", slug, t["id"], t["name"], "\n".join(
             [t["summary"], t["howItWorks"], t["category"]["name"], *facts])
     for term in doc["glossary"]:
-        yield "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
+        yield _term_row(slug, term)
 
 
 def reindex(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, dict[str, Any]]]) -> None:
     """Rebuild the index from ``(locale, screen-ready document)`` pairs (inside the caller's transaction)."""
     db.execute("DELETE FROM search")
-    rows, terms_seen = [], set()
+    _insert(db, engine, documents, terms_seen=set())
+
+
+def reindex_some(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, dict[str, Any]]],
+                 terms: Iterable[tuple[str, str, dict[str, Any] | None]]) -> None:
+    """Replace the rows of some documents (all but their glossary words), and of some glossary words
+    (``(locale, term id, term or None when removed)``), inside the caller's transaction.
+
+    A word keeps the document it was first listed under; a new word is listed under the first
+    re-indexed document that uses it.
+    """
+    documents = list(documents)
+    for locale, doc in documents:
+        db.execute("DELETE FROM search WHERE locale = ? AND slug = ? AND kind != 'term'", (locale, doc["slug"]))
+    seen = {(loc, t) for loc, t in db.execute("SELECT locale, target FROM search WHERE kind = 'term'")}
+    for locale, term_id, term in terms:
+        old = db.execute("SELECT slug FROM search WHERE locale = ? AND kind = 'term' AND target = ?",
+                         (locale, term_id)).fetchone()
+        db.execute("DELETE FROM search WHERE locale = ? AND kind = 'term' AND target = ?", (locale, term_id))
+        seen.discard((locale, term_id))
+        if term is not None and old is not None:
+            _insert_rows(db, engine, [(locale, *_term_row(old[0], term))])
+            seen.add((locale, term_id))
+    _insert(db, engine, documents, terms_seen=seen)
+
+
+def _term_row(slug: str, term: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    return "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
+
+
+def _insert(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, dict[str, Any]]],
+            terms_seen: set[tuple[str, str]]) -> None:
+    rows: list[tuple[str, ...]] = []
     for locale, doc in documents:
         for row in index_rows(doc["slug"], doc):
             if row[0] == "term":  # a word shared by several documents is listed once
@@ -77,6 +109,13 @@ def reindex(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, 
                     continue
                 terms_seen.add((locale, row[2]))
             rows.append((locale, *row))
+        if len(rows) >= 5_000:  # written as it goes: a whole library's rows never sit in memory
+            _insert_rows(db, engine, rows)
+            rows = []
+    _insert_rows(db, engine, rows)
+
+
+def _insert_rows(db: sqlite3.Connection, engine: str, rows: list[tuple[str, ...]]) -> None:
     if engine == "fts5":
         db.executemany("INSERT INTO search (locale, kind, slug, target, title, body) VALUES (?, ?, ?, ?, ?, ?)",
                        rows)

@@ -9,11 +9,11 @@ and rebuilds the search index. A failed check changes nothing: the reader keeps 
 copy.
 
 Nothing read back is trusted: every item is checked against its version the first time it is
-read (and as many as fit in a time budget when the file is opened); a damaged item is dropped and
-the next sync fetches a complete copy again (the manifest no longer matches). A damaged search
-index is rebuilt from the items. A file that is not a sound Clara database (empty, truncated,
-corrupt, another app's) is moved aside and rebuilt from the bundled snapshot, and the reader is
-told (``Opened.recovered``).
+read, and before each sync as many as fit in a second (going on from where the last check
+stopped, and then the search index); a damaged item is dropped and the sync fetches a complete
+copy again (the manifest no longer matches). A damaged search index is rebuilt from the items.
+A file that is not a sound Clara database (empty, truncated, corrupt, another app's) is moved
+aside and rebuilt from the bundled snapshot, and the reader is told (``Opened.recovered``).
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ log = logging.getLogger("clara.store")
 
 SCHEMA_VERSION = 2  # 1: whole documents per language (before item sync)
 APPLICATION_ID = 0x436C6172  # "Clar": tells our file from any other SQLite file
-VERIFY_AT_OPEN_SECONDS = 1.5
+HEALTH_CHECK_SECONDS = 1.0  # of checking stored items before each sync
 INDEXED_KINDS = frozenset({"document", "treatment", "term", "category", "fact", "role", "factor"})
+REINDEX_ALL_ABOVE = 200  # documents to re-index one by one; more at once: rebuild the whole index
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,8 +73,14 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    # A damaged byte must not make a read raise: it becomes U+FFFD, and the item's check fails.
+    conn.text_factory = _lenient_text
     conn.execute("PRAGMA journal_mode=WAL")  # the reader keeps reading while a sync writes
     return conn
 
@@ -325,13 +332,13 @@ class Store:
             with self.transaction() as db:
                 self._stage(db, page, starting)
                 chain_full = self.meta("chain_full") == "1"
-                changed_kinds = {k for (k,) in db.execute(
-                    "SELECT DISTINCT s.kind FROM staged s LEFT JOIN items i USING (kind, id, locale) "
-                    "WHERE s.version IS NOT i.version")}
+                changed: list[tuple[str, str, str, str | None]] = db.execute(
+                    "SELECT s.kind, s.id, s.locale, s.version FROM staged s LEFT JOIN items i USING (kind, id, locale) "
+                    "WHERE s.version IS NOT i.version").fetchall()
                 if chain_full:
-                    changed_kinds |= {k for (k,) in db.execute(
-                        "SELECT DISTINCT kind FROM items i WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE "
-                        "s.kind = i.kind AND s.id = i.id AND s.locale = i.locale)")}
+                    changed += db.execute(
+                        "SELECT kind, id, locale, NULL FROM items i WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE "
+                        "s.kind = i.kind AND s.id = i.id AND s.locale = i.locale)").fetchall()
                     db.execute("DELETE FROM items")
                 else:
                     db.execute("DELETE FROM items WHERE EXISTS (SELECT 1 FROM staged s WHERE s.kind = items.kind "
@@ -340,15 +347,14 @@ class Store:
                            "SELECT kind, id, locale, version, data FROM staged WHERE version IS NOT NULL")
                 self._verified.update(self._received)  # just checked on receipt; not again for the index
                 kept = json.dumps([NO_LOCALE, *page.locales])
-                gone = db.execute("DELETE FROM items WHERE locale NOT IN (SELECT value FROM json_each(?))", (kept,))
-                if gone.rowcount:
-                    changed_kinds.add("locale")
+                changed += db.execute("SELECT kind, id, locale, NULL FROM items WHERE locale NOT IN "
+                                      "(SELECT value FROM json_each(?))", (kept,)).fetchall()
+                db.execute("DELETE FROM items WHERE locale NOT IN (SELECT value FROM json_each(?))", (kept,))
                 count, digest = _manifest(db)
                 if (count, digest) != page.manifest:
                     raise Mismatch(f"the copy has {count} items (digest {digest[:8]}…); the server's version "
                                    f"{page.version} has {page.manifest[0]} ({page.manifest[1][:8]}…)")
-                if changed_kinds & INDEXED_KINDS or self.version is None:
-                    index.reindex(db, self.search_engine, self._indexable(db))
+                self._reindex(db, changed, everything=self.version is None)
                 db.execute("DELETE FROM staged")
                 db.execute(FORGET_CHAIN)
                 db.execute("DELETE FROM meta WHERE key = 'repair'")
@@ -361,21 +367,58 @@ class Store:
                 })
                 if before_commit:
                     before_commit()
-            self.conn.execute("PRAGMA incremental_vacuum").fetchall()
+            self.conn.executescript("PRAGMA incremental_vacuum;")  # to the end (execute() frees one page)
         except Mismatch:
             self._verified = {k: v for k, v in self._verified.items() if self._received.get(k) != v}
             self.drop_chain()
             raise
         finally:
             self._received.clear()
-        return bool(changed_kinds) or previous != page.version
+        return bool(changed) or previous != page.version
+
+    def _reindex(self, db: sqlite3.Connection, changed: list[tuple[str, str, str, str | None]],
+                 everything: bool) -> None:
+        """Bring the search index in step with the changed items (inside the finishing transaction).
+
+        Only what changed is re-indexed: a document's own rows, the documents showing a changed
+        treatment, a changed glossary word. A change to what many documents share (a category, a
+        fact, a care-team role, a decision factor), a removed document, or many documents at once
+        rebuilds the whole index.
+        """
+        indexed = [c for c in changed if c[0] in INDEXED_KINDS]
+        if not indexed and not everything:
+            return
+        shared = {"category", "fact", "role", "factor"}
+        if everything or len(indexed) > REINDEX_ALL_ABOVE or \
+                any(k in shared or (k == "document" and v is None) for k, _, _, v in indexed):
+            index.reindex(db, self.search_engine, self._indexable(db))
+            return
+        slugs = {(loc, id) for k, id, loc, _ in indexed if k == "document"}
+        for _, id, loc, _ in (c for c in indexed if c[0] == "treatment"):
+            pattern = f'%"{id}"%'
+            slugs |= {(loc, slug) for (slug,) in db.execute(
+                "SELECT id FROM items WHERE kind = 'document' AND locale = ? AND data LIKE ?", (loc, pattern))}
+        if len(slugs) > REINDEX_ALL_ABOVE:
+            index.reindex(db, self.search_engine, self._indexable(db))
+            return
+        documents = [(loc, doc) for loc, slug in sorted(slugs) if (doc := self.document(slug, loc)) is not None]
+        terms = [(loc, id, self.item("term", id, loc) if v is not None else None)
+                 for k, id, loc, v in indexed if k == "term"]
+        index.reindex_some(db, self.search_engine, documents, terms)
 
     def _indexable(self, db: sqlite3.Connection) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(locale, screen-ready document) for every stored document, read inside the transaction."""
+        """(locale, screen-ready document) for every stored document, read inside the transaction,
+        one at a time (a library of thousands never sits in memory whole)."""
         locales = [c for (c,) in db.execute("SELECT DISTINCT locale FROM items WHERE kind = 'document'")]
         for locale in sorted(locales):
-            for doc in self.documents(locale):
-                yield locale, doc
+            records = self._records(locale)
+            rows = db.execute("SELECT id, version, data FROM items WHERE kind = 'document' AND locale = ? "
+                              "ORDER BY id", (locale,)).fetchall()
+            for id, version, data in rows:
+                doc = self._checked(("document", id, locale), version, data)
+                if doc is not None:
+                    yield locale, self._assemble(doc, locale, records)
+            del records
 
     def check_search(self) -> bool:
         """Check the search index (FTS5's own integrity check); rebuild it when damaged. True if it was sound."""
@@ -406,18 +449,28 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('synced_at', ?)", (when or _now(),))
 
-    def verify(self, budget_seconds: float = VERIFY_AT_OPEN_SECONDS) -> int:
-        """Check stored items against their versions for up to ``budget_seconds``; returns how many failed.
+    def health_check(self, budget_seconds: float = HEALTH_CHECK_SECONDS) -> int:
+        """Check stored items against their versions for up to ``budget_seconds``, going on from where
+        the last check stopped; each time a round of every item ends, check the search index too.
 
-        The rest are checked when they are first read.
+        Returns how many items failed (each is dropped, and the next sync fetches a complete copy).
+        A sync runs this first, off the reader's thread, so what it finds is healed by that sync.
         """
         deadline, failed = time.monotonic() + budget_seconds, 0
-        rows = self.conn.execute("SELECT kind, id, locale, version, data FROM items").fetchall()
-        for kind, id, locale, version, data in rows:
-            if time.monotonic() > deadline:
+        after = int(self.meta("checked_up_to") or 0)
+        while time.monotonic() < deadline:
+            rows = self.conn.execute("SELECT rowid, kind, id, locale, version, data FROM items WHERE rowid > ? "
+                                     "ORDER BY rowid LIMIT 200", (after,)).fetchall()
+            if not rows:
+                after = 0
+                self.check_search()
                 break
-            if self._checked((kind, id, locale), version, data) is None:
-                failed += 1
+            for rowid, kind, id, locale, version, data in rows:
+                if self._checked((kind, id, locale), version, data) is None:
+                    failed += 1
+                after = rowid
+        with self.transaction() as db:
+            self._set_meta(db, {"checked_up_to": str(after)})
         return failed
 
 
@@ -486,9 +539,9 @@ def create(path: Path, snapshot: Page) -> None:
     _remove(fresh)
     conn = sqlite3.connect(fresh, isolation_level=None)
     try:
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # first: a finished sync gives the staged pages' space back
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # a finished sync gives the staged pages' space back
         conn.executescript(SCHEMA)
         engine = index.create_table(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('search_engine', ?)", (engine,))
@@ -525,9 +578,4 @@ def open_store(path: Path, snapshot: Callable[[], Page]) -> Opened:
         _remove(path)
         create(path, snapshot())
         return Opened(Store(path), recovered=True, problem=str(exc))
-    opened = Store(path)
-    failed = opened.verify()
-    if failed:
-        log.warning("%d stored item(s) were damaged; they will be downloaded again", failed)
-    opened.check_search()
-    return Opened(opened, recovered=False)
+    return Opened(Store(path), recovered=False)

@@ -74,12 +74,24 @@ class Outcome:
     items: int = 0
     wire_bytes: int = 0         # bytes received on the wire (compressed)
     seconds: float = 0.0
+    largest_page: int = 0       # bytes of the largest page, decompressed
 
     def as_json(self) -> dict[str, object]:
         out = asdict(self)
         return {"status": self.status.value, "version": self.version, "pages": self.pages,
                 "items": self.items, "wireBytes": self.wire_bytes, "seconds": round(self.seconds, 3),
-                "fullSync": self.full_sync, "notModified": self.not_modified, "detail": out["detail"]}
+                "fullSync": self.full_sync, "notModified": self.not_modified, "largestPageBytes": self.largest_page,
+                "peakRssMb": _peak_rss_mb(), "detail": out["detail"]}
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's peak resident memory (for operators and the benchmarks), where the OS says it."""
+    try:
+        import resource
+    except ImportError:  # not on every platform
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
 
 
 @dataclass(frozen=True)
@@ -180,13 +192,13 @@ class _Sync:
         self.store, self.api_url, self.timeout, self.max_pages, self.page_size = \
             store, api_url, timeout, max_pages, page_size
         self.stamp = now.replace(microsecond=0).isoformat()
-        self.pages = self.items = self.wire = 0
+        self.pages = self.items = self.wire = self.largest = 0
         self.waited = 0.0
         self.restarted = False  # a complete copy has been asked for again once in this run
 
     def _outcome(self, status: Status, detail: str = "", **extra: object) -> Outcome:
         return Outcome(status, extra.pop("version", self.store.version), detail=detail, pages=self.pages,  # type: ignore[arg-type]
-                       items=self.items, wire_bytes=self.wire, **extra)  # type: ignore[arg-type]
+                       items=self.items, wire_bytes=self.wire, largest_page=self.largest, **extra)  # type: ignore[arg-type]
 
     def _start(self) -> tuple[str | None, list[str]]:
         """(token to ask with, languages) for a new chain: the last sync's token if it still fits."""
@@ -198,6 +210,9 @@ class _Sync:
 
     def run(self) -> Outcome:
         store = self.store
+        damaged = store.health_check()  # what it drops, this sync fetches again
+        if damaged:
+            log.warning("sync: %d stored item(s) were damaged; fetching a complete copy", damaged)
         chain = store.chain
         token, offered = self._start()
         if chain is not None and sorted(chain.locales) == sorted(offered):
@@ -220,6 +235,7 @@ class _Sync:
                 log.warning("sync: %s", exc)
                 return self._outcome(Status.FAILED, str(exc))
             self.wire += fetched.received
+            self.largest = max(self.largest, len(fetched.body))
             if fetched.status == 304:
                 store.mark_checked(self.stamp)
                 return self._outcome(Status.UNCHANGED, not_modified=True)

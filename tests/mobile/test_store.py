@@ -126,6 +126,39 @@ def test_a_new_version_is_switched_to_in_one_step(db: Store, snapshot_page: Page
     assert db.version == "next-version" and db.chain is None
 
 
+def _search_rows(store: Store) -> list[tuple]:
+    return sorted(store.conn.execute("SELECT locale, kind, slug, target, title, body FROM search").fetchall())
+
+
+@pytest.mark.parametrize("edited", [
+    pytest.param({("document", SLUG, "es")}, id="a-document"),
+    pytest.param({("treatment", "chemotherapy", "en")}, id="a-treatment"),
+    pytest.param({("term", "tumor", "es"), ("term", "chemotherapy", "en")}, id="glossary-words"),
+    pytest.param({("role", "medical-oncologist", "en")}, id="a-shared-record"),
+])
+def test_re_indexing_only_what_changed_gives_the_index_a_rebuild_gives(db: Store, snapshot_page: Page,
+                                                                        edited: set) -> None:
+    from rules.items import item_version, manifest_digest
+
+    items = []
+    for item in snapshot_page.items:
+        if item.key in edited:
+            text = {k: v for k, v in item.data.items()}
+            field = {"document": "summary", "treatment": "summary", "term": "definition", "role": "description"}
+            text[field[item.kind]] += " Zanzíbar."
+            item = dataclasses.replace(item, data=text, version=item_version(*item.key, text))
+        items.append(item)
+    assert len([i for i in items if i not in snapshot_page.items]) == len(edited)
+    entries = [(*i.key, i.version) for i in items]
+    changed = dataclasses.replace(snapshot_page, version="next", items=items,
+                                  manifest=(len(entries), manifest_digest(entries)))
+    db.finish(changed, starting=True, synced_at="2030-01-01T00:00:00+00:00")
+    assert db.search("zanzibar", next(iter(edited))[2])
+    incremental = _search_rows(db)
+    db.rebuild_search()
+    assert _search_rows(db) == incremental
+
+
 def test_a_write_that_fails_at_the_end_changes_nothing(db: Store, snapshot_page: Page) -> None:
     before = dump(db.path)
     changed = _next_version(snapshot_page)
@@ -238,25 +271,25 @@ def test_a_database_of_an_older_app_is_replaced_without_alarm(db_path: Path) -> 
     pytest.param("UPDATE items SET data = replace(data, 'quimioterapia', 'radioterapia') WHERE kind = 'treatment'",
                  id="treatments-changed"),
 ])
-def test_a_damaged_item_is_never_shown_and_the_reader_is_told(db_path: Path, damage: str) -> None:
+def test_a_damaged_item_is_never_shown_and_the_reader_is_told(tmp_path: Path, db_path: Path, damage: str) -> None:
+    fresh = open_store(tmp_path / "fresh" / "clara.sqlite3", bundled.load).store
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute(damage)
     conn.close()
     opened = open_store(db_path, bundled.load)
     store = opened.store
     try:
-        assert not opened.recovered
+        assert not opened.recovered  # the file is sound; an item in it is not
+        for locale in ("en", "es"):
+            shown = store.documents(locale)
+            for doc in shown:  # what is still shown is exactly what was stored, never the damage
+                assert doc == fresh.document(doc["slug"], locale) or doc["treatments"] != \
+                    fresh.document(doc["slug"], locale)["treatments"]
         assert store.repairing, "the reader must be told part of the content is being fetched again"
         assert store.sync_token is None  # the next sync asks for a complete copy
-        expected = Store.__new__(Store)  # the snapshot's documents, for comparison
-        fresh = open_store(db_path.parent / "fresh.sqlite3", bundled.load).store
-        for locale in ("en", "es"):
-            for doc in store.documents(locale):
-                assert doc == fresh.document(doc["slug"], locale) or doc["treatments"] != []
-        fresh.close()
-        del expected
     finally:
         store.close()
+        fresh.close()
 
 
 def _file_offsets(path: Path, text: bytes) -> list[int]:
@@ -295,17 +328,26 @@ def test_bit_flips_in_stored_items_are_all_noticed(tmp_path: Path, db_path: Path
     assert silent < 40  # the flips did land in what is shown
 
 
-def test_a_damaged_search_index_is_found_at_start_and_rebuilt(db_path: Path) -> None:
+def test_a_damaged_search_index_is_found_and_rebuilt(db_path: Path) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("UPDATE search_data SET block = x'deadbeef' WHERE id > 1")
     conn.close()
     opened = open_store(db_path, bundled.load)
     try:
+        assert not opened.store.check_search()  # found, and rebuilt
         hits = opened.store.search("quimio", "es")
         assert hits and hits[0].title
         assert opened.store.check_search()
     finally:
         opened.store.close()
+
+
+def test_the_health_check_goes_round_every_item_in_slices_then_the_index(db: Store) -> None:
+    db.conn.execute("UPDATE items SET data = replace(data, 'liver', 'lung') WHERE kind = 'document'")
+    assert db.health_check(budget_seconds=0) == 0  # no time: nothing checked, nothing lost
+    assert db.health_check(budget_seconds=5) == 2
+    assert db.repairing and db.sync_token is None
+    assert db.meta("checked_up_to") == "0"  # a whole round was done
 
 
 def test_a_search_index_that_fails_while_reading_is_rebuilt_on_the_spot(db: Store) -> None:

@@ -229,12 +229,23 @@ def test_a_damaged_item_is_fetched_again_and_the_reader_told_until_then(db_path:
     conn.execute("UPDATE items SET data = replace(data, 'Besides', 'Beside') WHERE kind = 'document'")
     conn.close()
     opened = open_store(db_path, bundled.load)
-    assert opened.store.repairing and opened.store.document(SLUG, "en") is None
+    assert opened.store.document(SLUG, "en") is None and opened.store.repairing  # read: found, hidden, said
     opened.store.close()
     healed = sync.run(db_path, server.url)
     assert healed.status is sync.Status.UPDATED and healed.full_sync, healed
     store = Store(db_path)
     assert not store.repairing and chemo_intro(db_path, "en") == EN_OLD
+    store.close()
+
+
+def test_damage_nobody_has_read_yet_is_found_and_healed_by_the_next_sync(db_path: Path, server) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("UPDATE items SET data = replace(data, 'tumor', 'tumour') WHERE kind = 'term' AND locale = 'en'")
+    conn.close()
+    healed = sync.run(db_path, server.url)  # its health check comes first
+    assert healed.status is sync.Status.UPDATED and healed.full_sync, healed
+    store = Store(db_path)
+    assert not store.repairing and store.health_check(budget_seconds=5) == 0
     store.close()
 
 
@@ -349,11 +360,12 @@ def test_a_write_that_fails_half_way_leaves_the_content(db_path: Path, fake_api:
 
     fake_api.body = changed_body
 
-    def broken_index(db, engine, documents) -> None:
+    def broken_index(db, engine, *documents) -> None:
         db.execute("DELETE FROM search")
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(search_module, "reindex", broken_index)
+    monkeypatch.setattr(search_module, "reindex_some", broken_index)
     before = dump(db_path)
     outcome = sync.run(db_path, fake_api.url)
     assert outcome.status is sync.Status.FAILED and "disk is full" in outcome.detail
