@@ -1,13 +1,14 @@
 """The phone: its syncs against a real server, and its start to the first content screen.
 
-Syncs use the app's own core (``mobile.sync.run`` into ``mobile.store``: the exact GET a phone
-sends, with If-None-Match, the reply checked and written in one transaction), against our API
-serving a corpus of documents: a first sync on a fresh install (the copy built into the app is
-not the server's version, so the server sends everything), a sync with nothing changed, and a
-sync after one document changed (the server reloads with SIGHUP). The first no-change sync asks
-with the new version (a new URL, so no ETag yet: the server answers with an empty delta plus the
-languages and UI strings); asking again sends If-None-Match and gets 304. ``bytes`` are what
-crossed the network (the API gzips for the phone), ``plain_bytes`` the reply once decompressed.
+Syncs use the app's own core (``mobile.sync.run`` into ``mobile.store``: the exact GETs a phone
+sends, page by page, each page checked and gathered in one transaction, the copy switched in one
+more), against our API serving a corpus of documents: a first sync on a fresh install (the copy
+built into the app is not the server's version, so the server sends everything), a sync with
+nothing changed, and a sync after one document changed (the server reloads with SIGHUP). The
+first no-change sync asks with the new token (a new URL, so no ETag yet: the server answers with
+an empty page and the manifest); asking again sends If-None-Match and gets 304. ``bytes`` are
+what crossed the network (the API gzips for the phone), ``plain_bytes`` the pages once
+decompressed, summed over the sync's pages.
 
 The start is ``python -m``-style: a fresh process opens the synced store and shows the home
 screen (Kivy, offscreen); the time is from the parent's spawn to the first frame drawn with
@@ -79,14 +80,16 @@ def run(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
                     api.process.send_signal(signal.SIGHUP)
                     _wait_for_version(api.url, before)
                 log(f"  {name.replace('_', ' ')}")
+                fetched.clear()
                 started = time.perf_counter()
                 outcome = sync.run(data / "clara.sqlite3", api.url)
                 elapsed = time.perf_counter() - started
-                reply = fetched[-1]
                 results[name] = {"status": outcome.status.value, "full_sync": outcome.full_sync,
-                                 "http_status": reply["status"], "bytes": reply["bytes"],
-                                 "plain_bytes": reply["plain_bytes"],
-                                 "fetch_ms": reply["fetch_ms"], "total_ms": round(elapsed * 1000, 1)}
+                                 "pages": outcome.pages, "http_status": fetched[-1]["status"],
+                                 "bytes": sum(f["bytes"] for f in fetched),
+                                 "plain_bytes": sum(f["plain_bytes"] for f in fetched),
+                                 "fetch_ms": round(sum(f["fetch_ms"] for f in fetched), 1),
+                                 "total_ms": round(elapsed * 1000, 1)}
         finally:
             sync.fetch = real_fetch
     results["first_screen"] = _first_screen(data, log)

@@ -73,5 +73,10 @@ def test_a_smoke_run_writes_well_formed_results(tmp_path: Path) -> None:
         assert r["load_s"] >= 0 and r["rss_mb"] > 0 and r["document_p95_ms"] > 0 and r["search_p95_ms"] > 0
         assert r["full_sync_documents"] == r["documents"] and r["delta_sync_documents"] == 1
         assert r["full_sync_bytes"] > 0 and r["delta_sync_bytes"] > 0
+    sync = results["sync"]
+    assert sync["documents"] == 3 and sync["first_sync"]["status"] == "updated" and sync["first_sync"]["pages"] >= 1
+    assert sync["glossary_edit_sync"]["items"] == 1 and sync["document_edit_sync"]["items"] == 1
+    assert sync["interrupted"]["same_items_as_uninterrupted"] is True
     assert all({"goal", "target", "measured", "met"} <= set(goal) for goal in results["goals"])
+    assert any(goal["from"] == "sync" for goal in results["goals"])
     assert "persisted_get" in run.stdout
