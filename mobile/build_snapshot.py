@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mobile.reply import SYNC_QUERY, parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ def build(content_path: Path = CONTENT) -> str:
         result = schema.execute(SYNC_QUERY, variable_values=variables, context_value=context)
         if result.errors:
             raise SystemExit("the sync query failed: " + "; ".join(str(e) for e in result.errors))
-        page = result.data["syncPage"]
+        page = json.loads(orjson.dumps(result.data))["syncPage"]  # item data comes pre-serialized
         items += page["items"]
         if page["nextPageToken"] is None:
             break

@@ -195,7 +195,7 @@ class ItemTable:
                     sizes.append(len(data) + ITEM_OVERHEAD_BYTES)
                 self._digests[kind, locale] = bytes(digests)
                 self._sizes[kind, locale] = sizes
-
+        self.manifest(self.locales)  # what most phones ask for, made here rather than on a request
     def _index(self, kind: str, id: str) -> int | None:
         ids = self.ids.get(kind)
         if ids is None:
@@ -236,8 +236,15 @@ class ItemTable:
         wanted = tuple(sorted(locales))
         found = self._manifests.get(wanted)
         if found is None:
-            entries = list(self.entries(wanted))
-            found = self._manifests[wanted] = (len(entries), manifest_digest((*e.key, e.version) for e in entries))
+            counted = [0]
+
+            def keys() -> Iterator[tuple[str, str, str, str]]:
+                for e in self.entries(wanted):
+                    counted[0] += 1
+                    yield (*e.key, e.version)
+
+            digest = manifest_digest(keys())  # streamed: a list of every entry would be 60 MB at 10,000
+            found = self._manifests[wanted] = (counted[0], digest)
         return found
 
     def changed_since(self, older: ItemTable, locales: Sequence[str]) -> list[Key]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -33,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.content.locales import negotiate, weighted
+from api.content.snapshot import give_back_freed_memory
 from api.content.sync_pages import SyncPager
 from api.http.conditional import cache_control, last_modified, matches
 from api.http.graphiql import graphiql_page
@@ -53,6 +55,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 ALLOW = "GET, POST, OPTIONS"
 VARY = "Accept, Accept-Language, Accept-Encoding"
 GZIP_MIN_BYTES = 1024  # below this, gzip's header and the work cost more than they save
+LARGE_ANSWER_BYTES = 256 * 1024  # sync pages: the C heap they free is given back (at most 20 times a second)
+TRIM_EVERY_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ class GraphQLEndpoint:
         self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
+        self._trimmed_at = 0.0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -227,6 +232,8 @@ class GraphQLEndpoint:
             ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale)
             if isinstance(ready, Response):
                 return ready
+            if len(ready.body) >= LARGE_ANSWER_BYTES:
+                self._trim_after_large_answers()
             if ready.cacheable:
                 self.responses.put(key, ready)
         cacheable = is_get and ready.cacheable
@@ -247,6 +254,18 @@ class GraphQLEndpoint:
                            Known(ready.status, digest, register, key, etag, response.raw_headers, response.body,
                                  not_modified))
         return response
+
+    def _trim_after_large_answers(self) -> None:
+        """Give the C heap freed by earlier large answers back to the system.
+
+        glibc keeps what a 450 KB sync page (and its gzip and JSON buffers) freed for reuse: over
+        a library's worth of pages that kept memory grew to 10-14% above the server's memory at
+        rest. Trimming after large answers (at most every 50 ms) costs about 0.1 ms each.
+        """
+        now = time.monotonic()
+        if now - self._trimmed_at >= TRIM_EVERY_SECONDS:
+            self._trimmed_at = now
+            give_back_freed_memory()
 
     def _prepare(self, query: str) -> Prepared:
         prepared = self.prepared.get(query)

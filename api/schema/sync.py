@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+import orjson
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from api.content.sync_pages import MAX_PAGE_ITEMS, BadPageSize, BadToken, NotReady, Page, PageItem
 from api.schema.localize import context_of, pick_locale
+from rules.items import canonical
 
 ITEM_SHAPES = """
 The data of each kind (camelCase JSON; texts in the item's locale, fallbacks already applied):
@@ -29,7 +31,11 @@ class JSON(graphene.Scalar):
 
     @staticmethod
     def serialize(value: Any) -> Any:
-        return value
+        # Already serialized, in the canonical form the item's version is the digest of. Going
+        # through orjson would leave a UTF-8 copy cached on every content string it writes (about
+        # 90 MB more after serving every page of 10,000 documents); the standard library's
+        # encoder does not.
+        return orjson.Fragment(canonical(value)) if isinstance(value, dict) else value
 
     @staticmethod
     def parse_value(value: Any) -> Any:  # pragma: no cover - never an input

@@ -45,7 +45,7 @@ def ask(live: LiveContent, pager: SyncPager | None = None, **variables: Any) -> 
     result = schema.execute(SYNC_QUERY, variable_values=variables, context_value=context)
     if result.errors:
         raise AssertionError([(e.message, e.extensions) for e in result.errors])
-    return result.data["syncPage"]
+    return orjson.loads(orjson.dumps(result.data))["syncPage"]  # as a client reads it
 
 
 def error_of(live: LiveContent, pager: SyncPager | None = None, **variables: Any) -> dict[str, Any]:
