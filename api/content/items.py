@@ -22,7 +22,6 @@ from typing import Any
 from api.content.model import Block, LocalizedList, LocalizedText
 from api.content.snapshot import Snapshot
 from rules.items import KINDS, NO_LOCALE, UNLOCALIZED, Key, canonical, data_bytes_version, manifest_digest
-from rules.locales import fallback_chain
 
 # How many bytes of JSON an item adds to a page besides its data (kind, id, locale, version, keys).
 ITEM_OVERHEAD_BYTES = 110
@@ -32,9 +31,7 @@ class Localizer:
     """Texts of one snapshot read in one locale, falling back as the API does (never to nothing)."""
 
     def __init__(self, snapshot: Snapshot, locale: str) -> None:
-        content = snapshot.content
-        fallbacks = {loc.code: loc.fallback for loc in content.locales}
-        self.chain = fallback_chain(fallbacks, content.default_locale, locale)
+        self.chain = snapshot.fallback_chain(locale)
 
     def text(self, value: LocalizedText | None) -> str | None:
         if value is None:

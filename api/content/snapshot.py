@@ -30,6 +30,7 @@ from api.content.model import (
     TreatmentCategory,
 )
 from api.content.validation import ContentError, check_parsed, parse_json, validate, validate_json
+from rules.locales import fallback_chain
 
 
 def _digest(value: Any) -> str:
@@ -87,6 +88,11 @@ class Snapshot:
     @property
     def locales(self) -> list[str]:
         return [loc.code for loc in self.content.locales]
+
+    def fallback_chain(self, locale: str) -> list[str]:
+        """``locale``, then its fallbacks, then the default locale (the rule in :mod:`rules.locales`)."""
+        fallbacks = {loc.code: loc.fallback for loc in self.content.locales}
+        return fallback_chain(fallbacks, self.content.default_locale, locale)
 
 
 def build_snapshot(data: Any, modified_at: dt.datetime | None = None) -> Snapshot:

@@ -164,15 +164,7 @@ Href = Callable[[str, str | None], str]  # (locale, section id or None) → a li
 
 def fallback_chain(snapshot: Snapshot, locale: str) -> list[str]:
     """``locale``, then its fallbacks in order, then the default locale: where a missing text is sought."""
-    by_code = {loc.code: loc for loc in snapshot.content.locales}
-    chain = [locale]
-    current = by_code.get(locale)
-    while current is not None and current.fallback and current.fallback not in chain:
-        chain.append(current.fallback)
-        current = by_code.get(current.fallback)
-    if snapshot.content.default_locale not in chain:
-        chain.append(snapshot.content.default_locale)
-    return chain
+    return snapshot.fallback_chain(locale)
 
 
 class Reader:

@@ -79,17 +79,7 @@ def text(value: LocalizedText | None, locale: str, info: GraphQLResolveInfo) -> 
 
 
 def _fallback_chain(snapshot: Snapshot, locale: str) -> list[str]:
-    by_code = {loc.code: loc for loc in snapshot.content.locales}
-    chain, seen = [], {locale}
-    current = by_code.get(locale)
-    while current is not None and current.fallback and current.fallback not in seen:
-        chain.append(current.fallback)
-        seen.add(current.fallback)
-        current = by_code.get(current.fallback)
-    default = snapshot.content.default_locale
-    if default not in seen:
-        chain.append(default)
-    return chain
+    return snapshot.fallback_chain(locale)[1:]  # the locale itself was tried first
 
 
 def localize(value: Any, locale: str, info: GraphQLResolveInfo) -> Any:

@@ -175,6 +175,37 @@ def test_a_connection_dropped_mid_sync_resumes_from_the_last_page(tmp_path: Path
     assert items_of(phone) == items_of(whole)
 
 
+def test_a_sync_killed_at_any_moment_leaves_one_whole_copy_and_resumes(tmp_path: Path, own_server,
+                                                                         library) -> None:
+    """SIGKILL the one-shot sync at 12 moments spread over a first sync: after each, the database
+    opens sound, the reader sees one whole version (the old copy or the new one, never a mix), and
+    the next run goes on; the copy it ends with is the uninterrupted phone's."""
+    import signal
+    import time
+
+    live = own_server(library)
+    whole = fresh_phone(tmp_path, "whole")
+    started = time.monotonic()
+    sync.run(whole, live.url, page_size=SMALL_PAGES)
+    duration = time.monotonic() - started
+    old = items_of(fresh_phone(tmp_path, "old"))
+    new = items_of(whole)
+    phone = fresh_phone(tmp_path)
+    command = [sys.executable, "-m", "mobile.sync", "--api", live.url, "--data-dir", str(phone.parent),
+               "--page-size", str(SMALL_PAGES)]
+    for n in range(12):
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.25 + duration * n / 12)  # python's start-up, then later and later into the sync
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        opened = open_store(phone, bundled.load)
+        opened.store.close()
+        assert not opened.recovered, f"kill {n} left a damaged file: {opened.problem}"
+        assert items_of(phone) in (old, new), f"kill {n} left a mix of versions"
+    assert sync.run(phone, live.url, page_size=SMALL_PAGES).status in (sync.Status.UPDATED, sync.Status.UNCHANGED)
+    assert items_of(phone) == new
+
+
 def test_content_changing_mid_way_still_ends_with_one_version(tmp_path: Path, own_server, library) -> None:
     live = own_server(library)
     phone = fresh_phone(tmp_path)
