@@ -85,13 +85,18 @@ class Outcome:
 
 
 def _peak_rss_mb() -> float | None:
-    """This process's peak resident memory (for operators and the benchmarks), where the OS says it."""
+    """This process's peak resident memory (for operators and the benchmarks), where the OS says it.
+
+    Linux's VmHWM, not ``getrusage``: ru_maxrss survives exec, so a process started by a large
+    one would report its parent's peak.
+    """
     try:
-        import resource
-    except ImportError:  # not on every platform
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ def _pages_in_process(path: Path) -> dict[str, Any]:
         return {"pages": pages, "page_p50_ms": round(times[len(times) // 2], 1),
                 "page_p95_ms": round(times[int(len(times) * 0.95)], 1), "page_max_ms": round(times[-1], 1),
                 "rss_at_rest_mb": rest, "rss_peak_serving_mb": peak,
-                "rss_growth_share": round(peak / rest - 1, 4), "largest_page_gzipped_bytes": largest}
+                "rss_growth_share": round(peak / rest - 1, 4), "largest_page_bytes": largest}
 
     return asyncio.run(chain())
 
