@@ -59,6 +59,17 @@ def fresh_phone(folder: Path, name: str = "phone") -> Path:
     return path
 
 
+def publish(live, change) -> Any:
+    """Edit the content the server serves (``change`` edits the parsed file in place and may return
+    something), reload it, and return what ``change`` returned."""
+    path = Path(live.env["CONTENT_PATH"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    live.reload()
+    return found
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     path = tmp_path / "library.json"
@@ -95,11 +106,10 @@ def test_an_edited_glossary_definition_syncs_that_one_item(tmp_path: Path, own_s
     live = own_server(library)
     phone = fresh_phone(tmp_path)
     sync.run(phone, live.url)
-    path = Path(live.env["CONTENT_PATH"])
-    data = json.loads(path.read_text(encoding="utf-8"))
-    next(t for t in data["glossary"] if t["id"] == "tumor")["definition"]["en"] += " Some are not cancer."
-    path.write_text(json.dumps(data), encoding="utf-8")
-    live.reload()
+    def edit(data: dict) -> None:
+        next(t for t in data["glossary"] if t["id"] == "tumor")["definition"]["en"] += " Some are not cancer."
+
+    publish(live, edit)
     before = {row[:3]: row for row in items_of(phone)}
     outcome = sync.run(phone, live.url)
     assert outcome.status is sync.Status.UPDATED and not outcome.full_sync
@@ -117,11 +127,7 @@ def test_a_removed_document_arrives_as_a_removal(tmp_path: Path, own_server, lib
     live = own_server(library)
     phone = fresh_phone(tmp_path)
     sync.run(phone, live.url)
-    path = Path(live.env["CONTENT_PATH"])
-    data = json.loads(path.read_text(encoding="utf-8"))
-    gone = data["documents"].pop()["slug"]
-    path.write_text(json.dumps(data), encoding="utf-8")
-    live.reload()
+    gone = publish(live, lambda data: data["documents"].pop()["slug"])
     outcome = sync.run(phone, live.url)
     assert outcome.status is sync.Status.UPDATED and not outcome.full_sync
     store = Store(phone)
@@ -211,12 +217,12 @@ def test_content_changing_mid_way_still_ends_with_one_version(tmp_path: Path, ow
     phone = fresh_phone(tmp_path)
     part = sync.run(phone, live.url, page_size=SMALL_PAGES, max_pages=3)
     assert part.status is sync.Status.FAILED and "comes next time" in part.detail
-    path = Path(live.env["CONTENT_PATH"])
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["categories" if False else "treatmentCategories"][0]["name"]["es"] += " (nuevo)"  # an early item
-    data["documents"][-1]["summary"]["en"] += " Updated while you were syncing."       # a later one
-    path.write_text(json.dumps(data), encoding="utf-8")
-    new = live.reload()
+    def edit(data: dict) -> None:
+        data["treatmentCategories"][0]["name"]["es"] += " (nuevo)"                 # an early item
+        data["documents"][-1]["summary"]["en"] += " Updated while you were syncing."  # a later one
+
+    publish(live, edit)
+    new = live.version()
     done = sync.run(phone, live.url, page_size=SMALL_PAGES)
     assert done.status is sync.Status.UPDATED and done.version == new
     fresh = fresh_phone(tmp_path, "fresh")
