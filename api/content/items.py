@@ -34,13 +34,8 @@ class Localizer:
         self.chain = snapshot.fallback_chain(locale)
 
     def text(self, value: LocalizedText | None) -> str | None:
-        if value is None:
-            return None
-        for code in self.chain:
-            found = value.get(code)
-            if found is not None:
-                return found
-        return None
+        found = value.first(self.chain) if value is not None else None
+        return found[1] if found else None
 
     def texts(self, value: LocalizedList | None) -> list[str]:
         if value is None:
@@ -193,6 +188,12 @@ class ItemTable:
                 self._digests[kind, locale] = bytes(digests)
                 self._sizes[kind, locale] = sizes
         self.manifest(self.locales)  # what most phones ask for, made here rather than on a request
+
+    def _entry(self, key: Key, i: int) -> Entry:
+        """The entry of ``key``, the ``i``-th id of its kind."""
+        kind, _, locale = key
+        return Entry(key, self._digests[kind, locale][8 * i:8 * i + 8].hex(), self._sizes[kind, locale][i])
+
     def _index(self, kind: str, id: str) -> int | None:
         ids = self.ids.get(kind)
         if ids is None:
@@ -203,10 +204,9 @@ class ItemTable:
     def get(self, key: Key) -> Entry | None:
         kind, id, locale = key
         i = self._index(kind, id)
-        digests = self._digests.get((kind, locale))
-        if i is None or digests is None:
+        if i is None or (kind, locale) not in self._digests:
             return None
-        return Entry(key, digests[8 * i:8 * i + 8].hex(), self._sizes[kind, locale][i])
+        return self._entry(key, i)
 
     def entries(self, locales: Sequence[str], after: Key | None = None) -> Iterator[Entry]:
         """Every item in ``locales`` (and every item in no language), in key order, after ``after``."""
@@ -223,10 +223,8 @@ class ItemTable:
                 id = ids[i]
                 for code in codes:
                     key = (kind, id, code)
-                    if after is not None and key <= after:
-                        continue
-                    digests = self._digests[kind, code]
-                    yield Entry(key, digests[8 * i:8 * i + 8].hex(), self._sizes[kind, code][i])
+                    if after is None or key > after:
+                        yield self._entry(key, i)
 
     def manifest(self, locales: Sequence[str]) -> tuple[int, str]:
         """(how many items, their manifest digest) of a complete copy in ``locales`` (kept once made)."""

@@ -121,6 +121,14 @@ class LocalizedText(_PerLocale):
             return None
         return text if text and text.strip() else None
 
+    def first(self, chain: list[str]) -> tuple[str, str] | None:
+        """(locale, text) for the first locale of ``chain`` that has text here; None if none has."""
+        for code in chain:
+            text = self.get(code)
+            if text is not None:
+                return code, text
+        return None
+
 
 class LocalizedList(_PerLocale):
     """A list of short strings per locale (used for the other spellings of a glossary term)."""

@@ -60,13 +60,17 @@ class PageItem:
 class Page:
     version: str
     since: str | None                # the chain's starting version; None for a complete copy
-    full_sync: bool
     reset: bool                      # drop what this chain gathered so far and start from this page
     locales: tuple[str, ...]
     items: list[PageItem]
     next_page_token: str | None
     next_sync_token: str | None
     manifest: tuple[int, str] | None
+
+    @property
+    def full_sync(self) -> bool:
+        """The chain is a complete copy (it brings nothing up from an older version)."""
+        return self.since is None
 
 
 class SyncPager:
@@ -119,15 +123,15 @@ class SyncPager:
         items, last, more = self._take(entries, table, snapshot, at.size)
         if more:
             next_page = codec.encode(Token("page", at.locales, since, last, at.size, origin, mixed))
-            return Page(table.version, since, since is None, reset, at.locales, items, next_page, None, None)
+            return Page(table.version, since, reset, at.locales, items, next_page, None, None)
         if mixed:
             # Pages came from more than one version: go on with what changed since the first one,
             # which makes the gathered copy exactly this version (or, if that version is gone by
             # then, starts a complete copy with ``reset``).
             next_page = codec.encode(Token("page", at.locales, origin, None, at.size, table.version))
-            return Page(table.version, since, since is None, reset, at.locales, items, next_page, None, None)
+            return Page(table.version, since, reset, at.locales, items, next_page, None, None)
         next_sync = codec.encode(Token("sync", at.locales, table.version))
-        return Page(table.version, since, since is None, reset, at.locales, items, None, next_sync,
+        return Page(table.version, since, reset, at.locales, items, None, next_sync,
                     table.manifest(at.locales))
 
     def _delta(self, tables: Tables, table: ItemTable, since: str, locales: tuple[str, ...],

@@ -176,12 +176,11 @@ class Reader:
         self.chain = fallback_chain(snapshot, locale)
 
     def shown(self, value: LocalizedText | None) -> Shown:
-        if value is not None:
-            for code in self.chain:
-                text = value.get(code)
-                if text is not None:
-                    return Shown(text, None if code == self.locale else code)
-        return Shown("")
+        found = value.first(self.chain) if value is not None else None
+        if found is None:
+            return Shown("")
+        code, text = found
+        return Shown(text, None if code == self.locale else code)
 
     def label(self, key: str) -> Shown:
         return self.shown(self.snapshot.strings.get(key))

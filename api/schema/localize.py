@@ -68,18 +68,12 @@ def text(value: LocalizedText | None, locale: str, info: GraphQLResolveInfo) -> 
     if found is not None:
         return found
     ctx = context_of(info)
-    for candidate in _fallback_chain(ctx.snapshot, locale):
-        found = value.get(candidate)
-        if found is not None:
-            ctx.fallbacks.append(
-                {"path": info.path.as_list(), "requestedLocale": locale, "servedLocale": candidate}
-            )
-            return found
-    return None
-
-
-def _fallback_chain(snapshot: Snapshot, locale: str) -> list[str]:
-    return snapshot.fallback_chain(locale)[1:]  # the locale itself was tried first
+    fallback = value.first(ctx.snapshot.fallback_chain(locale)[1:])  # the locale itself was tried first
+    if fallback is None:
+        return None
+    served, found = fallback
+    ctx.fallbacks.append({"path": info.path.as_list(), "requestedLocale": locale, "servedLocale": served})
+    return found
 
 
 def localize(value: Any, locale: str, info: GraphQLResolveInfo) -> Any:
