@@ -56,9 +56,9 @@ CREATE TABLE staged (
 );
 """
 TABLES = {"meta", "items", "staged", "search"}
-CHAIN_KEYS = ("chain_next", "chain_full", "chain_versions", "chain_locales", "chain_pages")
-FORGET_CHAIN = "DELETE FROM meta WHERE key IN ('chain_next', 'chain_full', 'chain_versions', 'chain_locales', " \
-    "'chain_pages')"
+FORGET_CHAIN = "DELETE FROM meta WHERE key IN ('chain_next', 'chain_full', 'chain_locales')"
+# after it, the next sync asks for a complete copy
+FORGET_SYNC_POSITION = "DELETE FROM meta WHERE key IN ('sync_token', 'etag', 'etag_url')"
 
 
 class Damaged(Exception):
@@ -91,9 +91,7 @@ class Chain:
 
     next_token: str
     full: bool
-    versions: list[str]
     locales: list[str]
-    pages: int
 
 
 class Store:
@@ -172,7 +170,7 @@ class Store:
         log.warning("stored item %s is damaged; it will be downloaded again", key)
         with suppress(sqlite3.Error), self.transaction() as db:
             db.execute("DELETE FROM items WHERE kind = ? AND id = ? AND locale = ?", key)
-            db.execute("DELETE FROM meta WHERE key IN ('sync_token', 'etag', 'etag_url')")
+            db.execute(FORGET_SYNC_POSITION)
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('repair', ?)",
                        (f"{key[0]} {key[1]} ({key[2] or 'no language'}) was damaged",))
 
@@ -274,8 +272,7 @@ class Store:
         token = self.meta("chain_next")
         if not token:
             return None
-        return Chain(token, self.meta("chain_full") == "1", self._meta_json("chain_versions", []),
-                     self._meta_json("chain_locales", []), int(self.meta("chain_pages") or 0))
+        return Chain(token, self.meta("chain_full") == "1", self._meta_json("chain_locales", []))
 
     def drop_chain(self) -> None:
         """Forget a sync under way (its pages, and its token)."""
@@ -286,7 +283,7 @@ class Store:
     def forget_sync_token(self) -> None:
         """The next sync asks for a complete copy (the token was refused, or the copy is in doubt)."""
         with self.transaction() as db:
-            db.execute("DELETE FROM meta WHERE key IN ('sync_token', 'etag', 'etag_url')")
+            db.execute(FORGET_SYNC_POSITION)
 
     def add_page(self, page: Page, *, starting: bool, before_commit: Callable[[], None] | None = None) -> None:
         """Gather one checked page of a chain in ONE transaction, with the token of the next page.
@@ -304,19 +301,16 @@ class Store:
         chain = self.chain
         if starting or page.reset or chain is None:
             db.execute("DELETE FROM staged")
-            full, versions, pages = page.full_sync, [], 0
+            full = page.full_sync
         else:
-            full, versions, pages = chain.full, chain.versions, chain.pages
+            full = chain.full
         self._received.update((item.key, item.version) for item in page.items if item.version is not None)
         db.executemany(
             "INSERT OR REPLACE INTO staged (kind, id, locale, version, data) VALUES (?, ?, ?, ?, ?)",
             [(*item.key, item.version, None if item.data is None else json.dumps(item.data, ensure_ascii=False))
              for item in page.items])
-        if page.version not in versions:
-            versions = [*versions, page.version]
         self._set_meta(db, {"chain_next": page.next_page_token or "", "chain_full": "1" if full else "0",
-                            "chain_versions": json.dumps(versions), "chain_locales": json.dumps(page.locales),
-                            "chain_pages": str(pages + 1)})
+                            "chain_locales": json.dumps(page.locales)})
 
     def finish(self, page: Page, *, starting: bool, synced_at: str | None, etag: str | None = None,
                url: str | None = None, before_commit: Callable[[], None] | None = None) -> bool:

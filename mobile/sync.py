@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -77,11 +77,11 @@ class Outcome:
     largest_page: int = 0       # bytes of the largest page, decompressed
 
     def as_json(self) -> dict[str, object]:
-        out = asdict(self)
+        """The one-shot command's line (camelCase, as the API speaks)."""
         return {"status": self.status.value, "version": self.version, "pages": self.pages,
                 "items": self.items, "wireBytes": self.wire_bytes, "seconds": round(self.seconds, 3),
                 "fullSync": self.full_sync, "notModified": self.not_modified, "largestPageBytes": self.largest_page,
-                "peakRssMb": _peak_rss_mb(), "detail": out["detail"]}
+                "peakRssMb": _peak_rss_mb(), "detail": self.detail}
 
 
 def _peak_rss_mb() -> float | None:
@@ -186,7 +186,7 @@ def run(path: Path, api_url: str, *, timeout: float = TIMEOUT_SECONDS, now: dt.d
         outcome = Outcome(Status.FAILED, store.version, detail=f"could not store the content: {exc}")
     finally:
         store.close()
-    return Outcome(**{**outcome.__dict__, "seconds": time.monotonic() - started})
+    return replace(outcome, seconds=time.monotonic() - started)
 
 
 class _Sync:
