@@ -122,3 +122,15 @@ def nginx(folder: Path, name: str, config: str, port: int, cpus: str | None = "0
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None or Path(f"/usr/sbin/{program}").exists()
+
+
+def wait_until_serving(url: str, before: str | None, timeout: float = 600) -> str:
+    """Wait until the server at ``url`` serves a version other than ``before`` with its sync ready
+    (after a start, ``before`` None; after a SIGHUP, the old version). Returns the new version."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = httpx.get(f"{url}/healthz", timeout=10).json()
+        if health["version"] != before and health.get("syncReady"):
+            return health["version"]
+        time.sleep(0.05)
+    raise RuntimeError("the server did not get ready")

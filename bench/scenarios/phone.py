@@ -32,20 +32,10 @@ import httpx
 
 from bench import corpus
 from bench.config import Config
-from bench.servers import ROOT, clara
+from bench.servers import ROOT, clara, wait_until_serving
 
 DOCUMENTS = 50
 MARK = "FIRST_SCREEN "
-
-
-def _wait_for_version(url: str, before: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        version = httpx.get(f"{url}/healthz", timeout=5).json()["version"]
-        if version != before:
-            return version
-        time.sleep(0.05)
-    raise RuntimeError("the server did not reload")
 
 
 def run(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -78,7 +68,7 @@ def run(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
                     content.write_bytes(corpus.dumps(DOCUMENTS, change=DOCUMENTS // 2))
                     assert api.process is not None
                     api.process.send_signal(signal.SIGHUP)
-                    _wait_for_version(api.url, before)
+                    wait_until_serving(api.url, before, timeout=60)
                 log(f"  {name.replace('_', ' ')}")
                 fetched.clear()
                 started = time.perf_counter()

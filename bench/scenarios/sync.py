@@ -34,21 +34,10 @@ import orjson
 
 from bench import corpus
 from bench.config import Config
-from bench.servers import ROOT, clara, free_port, have, nginx
+from bench.servers import ROOT, clara, free_port, have, nginx, wait_until_serving
 
 DOCUMENTS = 1_000
 SCALE_DOCUMENTS = 10_000
-
-
-def _ready(url: str, before: str | None, timeout: float = 600) -> str:
-    """Wait until the server serves a version other than ``before`` and its sync is ready."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        health = httpx.get(f"{url}/healthz", timeout=10).json()
-        if health["version"] != before and health.get("syncReady"):
-            return health["version"]
-        time.sleep(0.1)
-    raise RuntimeError("the server did not get ready")
 
 
 def phone_sync(api: str, data: Path, *args: str) -> dict[str, Any]:
@@ -74,7 +63,7 @@ def stored_items(data: Path) -> list[tuple[Any, ...]]:
 def _publish(api: Any, content: Path, data: dict[str, Any], before: str) -> str:
     content.write_bytes(orjson.dumps(data))
     api.process.send_signal(signal.SIGHUP)
-    return _ready(api.url, before)
+    return wait_until_serving(api.url, before)
 
 
 def run(cfg: Config, n: int = DOCUMENTS, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -84,7 +73,7 @@ def run(cfg: Config, n: int = DOCUMENTS, log: Callable[[str], None] = print) -> 
     results: dict[str, Any] = {"documents": n, "locales": ["en", "es"],
                                "how": __doc__.split("\n\n")[1].replace("\n", " ")}
     with clara(cfg.folder, content, cfg.server_cpus, name="clara-sync", EXECUTION_RATE="0") as api:
-        version = _ready(api.url, None)
+        version = wait_until_serving(api.url, None)
         log(f"  first sync, {n:,} documents")
         first = results["first_sync"] = phone_sync(api.url, cfg.folder / "phone-a")
 
@@ -146,7 +135,7 @@ def run_scale(cfg: Config, n: int = SCALE_DOCUMENTS, log: Callable[[str], None] 
     server = json.loads(out.stdout.strip().splitlines()[-1])
     log(f"  a phone's first sync at {n:,} documents")
     with clara(cfg.folder, content, cfg.server_cpus, name="clara-sync-scale", EXECUTION_RATE="0") as api:
-        _ready(api.url, None, timeout=1800)
+        wait_until_serving(api.url, None, timeout=1800)
         phone = phone_sync(api.url, cfg.folder / "phone-scale")
     return {"documents": n, "server": server, "first_sync": phone}
 
