@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rules.dates import FORMAT_KEY, MONTHS_KEY, format_date
+
 
 class Texts(dict[str, str]):
     """Strings by key. A missing key shows the key itself rather than breaking the screen."""
@@ -42,9 +44,7 @@ def age(t: Texts, then: dt.datetime, now: dt.datetime) -> str:
 def date(t: Texts, value: str | dt.date) -> str:
     """A date the way people write it: 'November 27, 2026', '27 de noviembre de 2026'."""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    months = [m.strip() for m in t["date.months"].split(",")]
-    month = months[day.month - 1] if len(months) == 12 else f"{day.month:02d}"
-    return t.format("date.format", day=day.day, month=month, year=day.year)
+    return format_date(day, t.get(MONTHS_KEY), t.get(FORMAT_KEY))
 
 
 _TAG = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rules.blocks import BLOCKS, references
+
 Get = Callable[[str, str], dict[str, Any] | None]  # (kind, id) -> data in the document's language
 
 
@@ -27,17 +29,23 @@ def _treatment(get: Get, t: dict[str, Any]) -> dict[str, Any]:
             "terms": [{"id": i} for i in t["termIds"]]}
 
 
+# Where a screen document keeps the records a block shows, by their kind. Treatments stay ids:
+# the document lists them once, in full, under "treatments".
+SCREEN_FIELD = {"treatment": "treatments", "role": "roles", "factor": "factors"}
+
+
 def _block(get: Get, b: dict[str, Any]) -> dict[str, Any]:
     block: dict[str, Any] = {"id": b["id"], "type": b["type"], "terms": [{"id": i} for i in b["termIds"]]}
-    for name in ("text", "items"):
-        if name in b:
+    shape = BLOCKS.get(b["type"])
+    if shape is None:  # a kind this version does not know: kept bare, skipped when shown
+        return block
+    for name in (shape.text, shape.items):
+        if name:
             block[name] = b[name]
-    if "treatmentIds" in b:
-        block["treatments"] = [{"id": i} for i in b["treatmentIds"]]
-    if "roleIds" in b:
-        block["roles"] = _found(get, "role", b["roleIds"])
-    if "factorIds" in b:
-        block["factors"] = _found(get, "factor", b["factorIds"])
+    if shape.refers and shape.kind:
+        ids = b[shape.refers]
+        block[SCREEN_FIELD[shape.kind]] = ([{"id": i} for i in ids] if shape.kind == "treatment"
+                                            else _found(get, shape.kind, ids))
     return block
 
 
@@ -46,7 +54,7 @@ def assemble(doc: dict[str, Any], locale: str, version: str, get: Get,
     """The screen-ready document: ``doc`` (a document item's data) with every record it refers to,
     looked up with ``get``, and the institution (the one record of its kind) in the same language."""
     blocks = [b for s in doc["sections"] for b in s["blocks"]]
-    treatments = _found(get, "treatment", (i for b in blocks for i in b.get("treatmentIds", [])))
+    treatments = _found(get, "treatment", (i for b in blocks for kind, i in references(b) if kind == "treatment"))
     term_ids = [i for b in blocks for i in b["termIds"]] + [i for t in treatments for i in t["termIds"]]
     institution = institution or {"name": "", "factIds": []}
     return {

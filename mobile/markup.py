@@ -1,16 +1,16 @@
 """Kivy label markup for content text: escaping, and the first use of each glossary word as a link.
 
-A block lists the glossary terms it uses; the first time each one appears in that block (its
-term or one of its other forms, any letter case) it becomes ``[ref=term-id]…[/ref]``, which the
-app turns into a tap that shows the plain definition. Longer terms are placed first, so "liver
-metastases" wins over "metastases" inside it.
+A block lists the glossary terms it uses; the first time each one appears in that block (found by
+:mod:`rules.glossary`, as the embeds find it) it becomes ``[ref=term-id]…[/ref]``, which the app
+turns into a tap that shows the plain definition.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from rules.glossary import first_uses
 
 
 def escape(text: str) -> str:
@@ -34,31 +34,11 @@ class Term:
                    tuple(str(x) for x in raw.get("alsoMatches") or ()))
 
 
-def _pattern(phrase: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-
-
 def find_first_uses(texts: Sequence[str], terms: Iterable[Term]) -> list[list[tuple[int, int, str]]]:
-    """For each text, the spans ``(start, end, term id)`` of each term's first use across all texts."""
-    spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    ordered = sorted(terms, key=lambda t: -max((len(p) for p in t.phrases), default=0))
-    for term in ordered:
-        patterns = [_pattern(p) for p in sorted(term.phrases, key=len, reverse=True)]
-        for index, text in enumerate(texts):
-            best: tuple[int, int] | None = None
-            for pattern in patterns:
-                for match in pattern.finditer(text):
-                    start, end = match.span()
-                    if any(s < end and start < e for s, e, _ in spans[index]):
-                        continue
-                    if best is None or start < best[0]:
-                        best = (start, end)
-                    break
-            if best is not None:
-                spans[index].append((best[0], best[1], term.id))
-                break
-    return [sorted(s) for s in spans]
+    """For each text (one block, read in order), ``(start, end, term id)`` of each term's first use
+    (the rule is :mod:`rules.glossary`'s, the same the embeds follow)."""
+    forms = {term.id: term.phrases for term in terms}
+    return [[(u.start, u.end, u.term_id) for u in uses] for uses in first_uses(texts, forms)]
 
 
 # Kivy may break a line wherever markup starts or ends, so punctuation touching a linked word goes

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rules.blocks import BLOCKS
 from rules.items import MAX_ID_CHARS, NO_LOCALE, UNLOCALIZED, Key, is_locale_code, item_version
 
 SYNC_QUERY = """query ClaraSyncPage($token: String, $locales: [String!], $pageSize: Int) {
@@ -173,13 +174,10 @@ def _check(value: Any, spec: Spec) -> None:
 
 
 IDS = Many(_text)
-BLOCK_FIELDS: dict[str, dict[str, Spec]] = {
-    "paragraph": {"text": _text},
-    "list": {"items": Many(_text, 1)},
-    "callout": {"text": _text},
-    "treatments": {"treatmentIds": Many(_text, 1)},
-    "careTeam": {"roleIds": Many(_text, 1)},
-    "decisionFactors": {"factorIds": Many(_text, 1)},
+BLOCK_FIELDS: dict[str, dict[str, Spec]] = {  # what each kind of block must hold (rules.blocks)
+    kind: {**({shape.text: _text} if shape.text else {}), **({shape.items: Many(_text, 1)} if shape.items else {}),
+           **({shape.refers: Many(_text, 1)} if shape.refers else {})}
+    for kind, shape in BLOCKS.items()
 }
 
 

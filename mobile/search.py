@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from rules.blocks import texts_of
+from rules.text import fold
 
 FTS5_TABLE = """
 CREATE VIRTUAL TABLE search USING fts5(
@@ -54,8 +56,8 @@ def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, 
     for section in doc["sections"]:
         parts = []
         for block in section["blocks"]:
-            parts.extend(filter(None, [block.get("text"), *block.get("items", [])]))
-            for person in block.get("roles", []) + block.get("factors", []):
+            parts.extend(filter(None, texts_of(block)))
+            for person in block.get("roles", []) + block.get("factors", []):  # treatments have rows of their own
                 parts.extend([person["name"], person["description"]])
         yield "section", slug, section["id"], section["heading"], "\n".join(parts)
     for t in doc["treatments"]:
@@ -132,11 +134,6 @@ def fts_query(text: str) -> str | None:
     """Each word as a quoted prefix term: 'quimio' finds 'quimioterapia', 'metastasis' 'metástasis'."""
     found = words(text)
     return " ".join(f'"{w}"*' for w in found) if found else None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one character (so positions still match)."""
-    return "".join((unicodedata.normalize("NFKD", c)[:1] or c).casefold()[:1] for c in text)
 
 
 def query(db: sqlite3.Connection, engine: str, text: str, locale: str, limit: int = 30) -> list[Hit]:

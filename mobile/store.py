@@ -35,6 +35,7 @@ from mobile import search as index
 from mobile.reply import Page
 from mobile.search import Hit
 from rules.items import NO_LOCALE, Key, item_version, manifest_digest
+from rules.text import fold
 
 log = logging.getLogger("clara.store")
 
@@ -221,7 +222,7 @@ class Store:
         """Every document in ``locale``, ready for the screens, in title order."""
         records = self._records(locale)
         docs = [self._assemble(d, locale, records) for d in self.all_of("document", locale)]
-        return sorted(docs, key=lambda d: index.fold(d["title"]))
+        return sorted(docs, key=lambda d: fold(d["title"]))
 
     def document(self, slug: str, locale: str) -> dict[str, Any] | None:
         found = self.item("document", slug, locale)

@@ -8,14 +8,16 @@ check it without a window.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mobile import i18n
+from mobile.library import SCREEN_FIELD
 from mobile.markup import Term, bold, escape, link_terms
 from mobile.search import Hit
+from rules.blocks import BLOCKS
+from rules.text import fold  # alphabetical order ignores accents and case: 'ácido' sorts with 'a'
 
 Doc = dict[str, Any]
 
@@ -39,11 +41,6 @@ def _linked(texts: Sequence[str], term_ids: Iterable[str], doc: Doc, link: str) 
     return link_terms(texts, [glossary[i] for i in dict.fromkeys(term_ids) if i in glossary], link)
 
 
-def sort_key(text: str) -> str:
-    """Alphabetical order that ignores accents and case (so 'ácido' sorts with 'a')."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
 def home(docs: Sequence[Doc], t: i18n.Texts) -> list[Item]:
     items: list[Item] = []
     for doc in docs:
@@ -54,22 +51,26 @@ def home(docs: Sequence[Doc], t: i18n.Texts) -> list[Item]:
 
 
 def _block(block: dict[str, Any], doc: Doc, link: str, t: i18n.Texts) -> list[Item]:
+    """A block's items, walked as :data:`rules.blocks.BLOCKS` says."""
     kind, terms = block["type"], [x["id"] for x in block["terms"]]
-    if kind in ("paragraph", "callout"):
-        return [Item(kind, _linked([block["text"]], terms, doc, link)[0])]
-    if kind == "list":
-        return [Item("bullet", text) for text in _linked(block["items"], terms, doc, link)]
-    if kind == "treatments":
+    shape = BLOCKS.get(kind)
+    if shape is None:
+        return []  # a block type this version does not know: skipped, never shown half-made
+    if shape.text:
+        return [Item(kind, _linked([block[shape.text]], terms, doc, link)[0])]
+    if shape.items:
+        return [Item("bullet", text) for text in _linked(block[shape.items], terms, doc, link)]
+    if shape.kind == "treatment":
+        # Each card is its own reading unit, with its treatment's words and the block's, as on
+        # the embeds: a reader who skips to the third card still gets its words explained.
         by_id = {x["id"]: x for x in doc["treatments"]}
-        chosen = [by_id[x["id"]] for x in block["treatments"]]
-        summaries = _linked([x["summary"] for x in chosen], terms, doc, link)
-        return [Item("card", escape(x["name"]), target=x["id"], detail=s, slug=doc["slug"])
-                for x, s in zip(chosen, summaries, strict=True)]
-    if kind in ("careTeam", "decisionFactors"):
-        people = block.get("roles") or block.get("factors") or []
-        described = _linked([p["description"] for p in people], terms, doc, link)
-        return [Item("person", bold(p["name"]), detail=d) for p, d in zip(people, described, strict=True)]
-    return []  # a block type this version does not know: skipped, never shown half-made
+        chosen = [by_id[x["id"]] for x in block["treatments"] if x["id"] in by_id]
+        return [Item("card", escape(x["name"]), target=x["id"], slug=doc["slug"],
+                     detail=_linked([x["summary"]], [*(i["id"] for i in x["terms"]), *terms], doc, link)[0])
+                for x in chosen]
+    people = block.get(SCREEN_FIELD.get(shape.kind or "", ""), [])
+    described = _linked([p["description"] for p in people], terms, doc, link)
+    return [Item("person", bold(p["name"]), detail=d) for p, d in zip(people, described, strict=True)]
 
 
 def section(doc: Doc, section_id: str, link: str, t: i18n.Texts) -> list[Item]:
@@ -94,7 +95,7 @@ def words_to_know(doc: Doc, term_ids: Iterable[str], t: i18n.Texts) -> list[Item
         return []
     return [Item("heading", escape(t["glossary.title"]))] + [
         Item("term", escape(term.term), target=term.id, slug=doc["slug"])
-        for term in sorted(chosen, key=lambda x: sort_key(x.term))
+        for term in sorted(chosen, key=lambda x: fold(x.term))
     ]
 
 
@@ -123,7 +124,7 @@ def glossary(docs: Sequence[Doc], t: i18n.Texts) -> list[Item]:
         for term_id, term in terms_of(doc).items():
             seen.setdefault(term_id, term)
     items = [Item("title", escape(t["glossary.title"]))]
-    for term in sorted(seen.values(), key=lambda x: sort_key(x.term)):
+    for term in sorted(seen.values(), key=lambda x: fold(x.term)):
         items.append(Item("person", bold(term.term), target=term.id, detail=escape(term.definition)))
     return items
 

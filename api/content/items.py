@@ -21,6 +21,7 @@ from typing import Any
 
 from api.content.model import Block, LocalizedList, LocalizedText
 from api.content.snapshot import Snapshot
+from rules.blocks import BLOCKS, attribute
 from rules.items import KINDS, NO_LOCALE, UNLOCALIZED, Key, canonical, data_bytes_version, manifest_digest
 
 # How many bytes of JSON an item adds to a page besides its data (kind, id, locale, version, keys).
@@ -49,16 +50,13 @@ class Localizer:
 
 def _block(block: Block, t: Localizer) -> dict[str, Any]:
     data: dict[str, Any] = {"id": block.id, "type": block.type, "termIds": list(block.term_ids)}
-    if block.type in ("paragraph", "callout"):
-        data["text"] = t.text(block.text)
-    elif block.type == "list":
-        data["items"] = [t.text(x) for x in block.items]
-    elif block.type == "treatments":
-        data["treatmentIds"] = list(block.treatment_ids)
-    elif block.type == "careTeam":
-        data["roleIds"] = list(block.role_ids)
-    elif block.type == "decisionFactors":
-        data["factorIds"] = list(block.factor_ids)
+    shape = BLOCKS[block.type]
+    if shape.text:
+        data[shape.text] = t.text(getattr(block, attribute(shape.text)))
+    elif shape.items:
+        data[shape.items] = [t.text(x) for x in getattr(block, attribute(shape.items))]
+    if shape.refers:
+        data[shape.refers] = list(getattr(block, attribute(shape.refers)))
     return data
 
 
@@ -86,9 +84,9 @@ def _term(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
             "alsoMatches": t.texts(g.also_matches)}
 
 
-def _named(table: str) -> Callable[[Snapshot, str, Localizer], dict[str, Any]]:
+def _named(kind: str) -> Callable[[Snapshot, str, Localizer], dict[str, Any]]:
     def build(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
-        r = getattr(snapshot, table)[id]
+        r = snapshot.records(kind)[id]
         return {"id": r.id, "name": t.text(r.name), "description": t.text(r.description)}
     return build
 
@@ -125,8 +123,8 @@ def _locale(snapshot: Snapshot, code: str, t: Localizer) -> dict[str, Any]:
 
 
 BUILDERS: dict[str, Callable[[Snapshot, str, Localizer], dict[str, Any]]] = {
-    "category": _category, "document": _document, "fact": _fact, "factor": _named("factors"),
-    "institution": _institution, "locale": _locale, "role": _named("roles"), "source": _source,
+    "category": _category, "document": _document, "fact": _fact, "factor": _named("factor"),
+    "institution": _institution, "locale": _locale, "role": _named("role"), "source": _source,
     "string": _string, "term": _term, "treatment": _treatment,
 }
 assert tuple(sorted(BUILDERS)) == KINDS
@@ -134,14 +132,13 @@ assert tuple(sorted(BUILDERS)) == KINDS
 
 def ids_of(snapshot: Snapshot, kind: str) -> list[str]:
     """Every id of one kind in a snapshot, sorted."""
-    tables: dict[str, Any] = {
-        "category": snapshot.categories, "document": snapshot.documents, "fact": snapshot.facts,
-        "factor": snapshot.factors, "institution": {snapshot.content.institution.id: None},
-        "locale": {code: None for code in snapshot.locales}, "role": snapshot.roles,
-        "source": snapshot.sources, "string": snapshot.strings, "term": snapshot.glossary,
-        "treatment": snapshot.treatments,
-    }
-    return sorted(sys.intern(i) for i in tables[kind])
+    if kind == "institution":
+        ids: Any = [snapshot.content.institution.id]
+    elif kind == "locale":
+        ids = snapshot.locales
+    else:
+        ids = snapshot.records(kind)
+    return sorted(sys.intern(i) for i in ids)
 
 
 def locales_of(kind: str, locales: Sequence[str]) -> list[str]:

@@ -17,6 +17,8 @@ from pydantic.alias_generators import to_camel
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from rules.blocks import BLOCKS, attribute
+
 KEBAB_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LOCALE_CODE = r"^[a-z]{2,3}$"
 
@@ -221,8 +223,22 @@ class Treatment(_Model):
 
 
 class _Block(_Model):
+    """A block's words and references are where :data:`rules.blocks.BLOCKS` says; these read them."""
+
     id: Id
     term_ids: list[Id] = Field(default_factory=list, description="Glossary terms the block uses.")
+
+    def own_texts(self) -> list[LocalizedText]:
+        """The texts the block holds itself, in reading order (its text, or its list's items)."""
+        shape = BLOCKS[self.type]  # type: ignore[attr-defined]
+        if shape.text:
+            return [getattr(self, attribute(shape.text))]
+        return list(getattr(self, attribute(shape.items))) if shape.items else []
+
+    def referenced(self) -> tuple[str, list[str]] | None:
+        """``(kind, ids)`` of the records the block shows (treatments, roles, factors), or None."""
+        shape = BLOCKS[self.type]  # type: ignore[attr-defined]
+        return (shape.kind or "", getattr(self, attribute(shape.refers))) if shape.refers else None
 
 
 class ParagraphBlock(_Block):

@@ -15,16 +15,7 @@ from dataclasses import dataclass
 
 import textstat
 
-from api.content.model import (
-    CalloutBlock,
-    CareTeamBlock,
-    DecisionFactorsBlock,
-    Document,
-    ListBlock,
-    ParagraphBlock,
-    Section,
-    TreatmentsBlock,
-)
+from api.content.model import Document, LocalizedText, Section
 from api.content.snapshot import Snapshot
 
 # textstat keeps its language in a module global; guard it so two threads never mix languages.
@@ -59,25 +50,25 @@ def section_prose(snapshot: Snapshot, section: Section, locale: str) -> Iterator
     table per section would cost the whole content each time (120,000 treatments at 10,000
     documents).
     """
-    treatments, roles, factors = snapshot.treatments, snapshot.roles, snapshot.factors
     for block in section.blocks:
-        texts = []
-        if isinstance(block, ParagraphBlock | CalloutBlock):
-            texts = [block.text]
-        elif isinstance(block, ListBlock):
-            texts = list(block.items)
-        elif isinstance(block, TreatmentsBlock):
-            for tid in block.treatment_ids:
-                if tid in treatments:
-                    texts += [treatments[tid].summary, treatments[tid].how_it_works]
-        elif isinstance(block, CareTeamBlock):
-            texts = [roles[r].description for r in block.role_ids if r in roles]
-        elif isinstance(block, DecisionFactorsBlock):
-            texts = [factors[f].description for f in block.factor_ids if f in factors]
+        texts = block.own_texts()
+        shown = block.referenced()
+        if shown is not None:
+            kind, ids = shown
+            texts += [text for record_id in ids for text in _record_prose(snapshot, kind, record_id)]
         for text in texts:
             value = text.get(locale)
             if value:
                 yield _sentence(value)
+
+
+def _record_prose(snapshot: Snapshot, kind: str, record_id: str) -> list[LocalizedText]:
+    """What a patient reads of a record a block shows: a treatment's summary and how it works, a
+    role's or a factor's description."""
+    record = snapshot.records(kind).get(record_id)
+    if record is None:
+        return []
+    return [record.summary, record.how_it_works] if kind == "treatment" else [record.description]
 
 
 def measure(text: str, locale: str) -> ReadingLevel:

@@ -66,6 +66,12 @@ def _versions(data: dict[str, Any]) -> tuple[str, list[str]]:
     return whole.hexdigest()[:16], doc_versions
 
 
+# The Snapshot field holding each kind of record kept by id.
+RECORD_TABLES = {"category": "categories", "document": "documents", "fact": "facts", "factor": "factors",
+                 "role": "roles", "source": "sources", "string": "strings", "term": "glossary",
+                 "treatment": "treatments"}
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per version
 class Snapshot:
     """Everything the server reads, for one content version."""
@@ -88,6 +94,10 @@ class Snapshot:
     @property
     def locales(self) -> list[str]:
         return [loc.code for loc in self.content.locales]
+
+    def records(self, kind: str) -> dict[str, Any]:
+        """The records of one item kind (see :data:`rules.items.KINDS`) by id: ``"role"`` → ``roles``."""
+        return getattr(self, RECORD_TABLES[kind])
 
     def fallback_chain(self, locale: str) -> list[str]:
         """``locale``, then its fallbacks, then the default locale (the rule in :mod:`rules.locales`)."""

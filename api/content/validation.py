@@ -15,9 +15,9 @@ import orjson
 from pydantic import ValidationError
 
 from api.content.model import KEBAB_ID, Content
+from rules.blocks import BLOCK_TYPES
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-BLOCK_TYPES = {"paragraph", "list", "callout", "treatments", "careTeam", "decisionFactors"}
 BLOCK_REFERENCES = [("termIds", "glossary term"), ("treatmentIds", "treatment"), ("roleIds", "care-team role"),
                     ("factorIds", "decision factor")]
 

@@ -12,20 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from api.content.model import (
-    CalloutBlock,
-    CareTeamBlock,
-    DecisionFactorsBlock,
-    Document,
-    ListBlock,
-    LocalizedText,
-    ParagraphBlock,
-    Section,
-    TreatmentsBlock,
-)
+from api.content.model import Block, Document, LocalizedText, Section
 from api.content.snapshot import Snapshot
-from api.embed.dates import format_date
-from api.embed.glossary import Use, find_uses, split
+from rules.blocks import BLOCKS
+from rules.dates import FORMAT_KEY, MONTHS_KEY, format_date
+from rules.glossary import Use, first_uses, split
 
 LABELS = {
     "skip": "embed.skipToContent",
@@ -182,6 +173,15 @@ class Reader:
         code, text = found
         return Shown(text, None if code == self.locale else code)
 
+    def date(self, day: dt.date) -> str:
+        """``day`` in words, with the month names and pattern of the first language in the chain
+        that has both (never one language's months in another's pattern)."""
+        months, pattern = self.snapshot.strings.get(MONTHS_KEY), self.snapshot.strings.get(FORMAT_KEY)
+        for code in self.chain:
+            if months is not None and pattern is not None and months.get(code) and pattern.get(code):
+                return format_date(day, months.get(code), pattern.get(code))
+        return format_date(day, None, None)
+
     def label(self, key: str) -> Shown:
         return self.shown(self.snapshot.strings.get(key))
 
@@ -195,7 +195,7 @@ class Reader:
             if term is not None:
                 also = term.also_matches.root.get(language, []) if term.also_matches else []
                 forms[term_id] = [t for t in [term.term.get(language), *also] if t]
-        parts = split(shown.text, find_uses(shown.text, forms, used))
+        parts = split(shown.text, first_uses([shown.text], forms, used)[0])
         return Rich(tuple(self._term(shown.text, p) if isinstance(p, Use) else p for p in parts), shown.lang)
 
     def _term(self, text: str, use: Use) -> Term:
@@ -213,23 +213,24 @@ class Reader:
     def section(self, section: Section) -> SectionView:
         return SectionView(section.id, self.shown(section.heading), tuple(self.block(b) for b in section.blocks))
 
-    def block(self, block: object) -> BlockView:
-        if isinstance(block, ParagraphBlock | CalloutBlock):
-            return BlockView(block.type, block.id, text=self.rich(block.text, block.term_ids, set()))
-        if isinstance(block, ListBlock):
-            used: set[str] = set()
-            return BlockView("list", block.id, items=tuple(self.rich(i, block.term_ids, used) for i in block.items))
-        if isinstance(block, TreatmentsBlock):
-            return BlockView("treatments", block.id, cards=tuple(
-                self.card(t, block.term_ids) for t in block.treatment_ids if t in self.snapshot.treatments))
-        if isinstance(block, CareTeamBlock | DecisionFactorsBlock):
-            records = self.snapshot.roles if isinstance(block, CareTeamBlock) else self.snapshot.factors
-            ids = block.role_ids if isinstance(block, CareTeamBlock) else block.factor_ids
-            used = set()
-            return BlockView(block.type, block.id, entries=tuple(
-                Entry(self.shown(records[i].name), self.rich(records[i].description, block.term_ids, used))
-                for i in ids if i in records))
-        raise TypeError(f"no view for block {block!r}")
+    def block(self, block: Block) -> BlockView:
+        """One block, walked as :data:`rules.blocks.BLOCKS` says: its own text or items, or the
+        records it shows (treatment cards; roles and factors as named entries)."""
+        shape = BLOCKS[block.type]
+        texts = block.own_texts()
+        if shape.text:
+            return BlockView(block.type, block.id, text=self.rich(texts[0], block.term_ids, set()))
+        used: set[str] = set()
+        if shape.items:
+            return BlockView(block.type, block.id, items=tuple(self.rich(i, block.term_ids, used) for i in texts))
+        kind, ids = block.referenced() or ("", [])
+        records = self.snapshot.records(kind)
+        if kind == "treatment":
+            return BlockView(block.type, block.id, cards=tuple(
+                self.card(t, block.term_ids) for t in ids if t in records))
+        return BlockView(block.type, block.id, entries=tuple(
+            Entry(self.shown(records[i].name), self.rich(records[i].description, block.term_ids, used))
+            for i in ids if i in records))
 
     def card(self, treatment_id: str, block_terms: list[str]) -> Card:
         """A treatment card. Each card is its own reading unit: a reader who skips to the third card
@@ -267,7 +268,7 @@ def page_view(snapshot: Snapshot, document: Document, locale: str, section: Sect
     sections = (section,) if section is not None else tuple(document.sections)
     heading = read.shown(section.heading) if section is not None else title
     sources = tuple(
-        SourceView(read.shown(s.title), read.shown(s.publisher), s.url, s.retrieved, format_date(s.retrieved, locale))
+        SourceView(read.shown(s.title), read.shown(s.publisher), s.url, s.retrieved, read.date(s.retrieved))
         for s in (snapshot.sources[i] for i in document.source_ids if i in snapshot.sources)
     )
     return PageView(
@@ -281,7 +282,7 @@ def page_view(snapshot: Snapshot, document: Document, locale: str, section: Sect
         sections=tuple(read.section(s) for s in sections),
         labels={name: read.label(key) for name, key in LABELS.items()},
         last_reviewed=document.review.last_reviewed,
-        last_reviewed_text=format_date(document.review.last_reviewed, locale),
+        last_reviewed_text=read.date(document.review.last_reviewed),
         reviewed_by=read.shown(document.review.reviewed_by),
         sources=sources,
         disclaimer=read.shown(document.disclaimer),

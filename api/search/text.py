@@ -1,15 +1,17 @@
 """The words of search: folding accents and case, splitting a query, and the snippet of a hit.
 
-Both the index and the query go through :func:`fold`, so *metastasis* finds *metástasis*; a
-hit's snippet is cut from the original text, so offsets found in the folded text still match.
+Both the index and the query go through :func:`rules.text.fold`, as the phone's search does, so
+*metastasis* finds *metástasis*; a hit's snippet is cut from the original text, so offsets found in
+the folded text still match.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from rules.text import fold
 
 WORD = re.compile(r"\w+")
 STOP = {
@@ -25,30 +27,6 @@ STOP = {
     ),
 }
 SNIPPET_CHARS = 160
-
-
-def _fold_table() -> dict[int, str]:
-    table = {}
-    for code in range(0x250):
-        char = chr(code)
-        base = unicodedata.normalize("NFD", char)[0].lower()[:1]
-        if base and base != char:
-            table[code] = base
-    return table
-
-
-_FOLD = _fold_table()
-# The same table for Latin-1 text as bytes (every Latin-1 character folds to one): bytes.translate is
-# a C table lookup, several times faster than str.translate's per-character dictionary lookups.
-_FOLD_LATIN1 = bytes(ord(_FOLD.get(code, chr(code))) for code in range(256))
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents, keeping every character at its place (offsets still match)."""
-    try:
-        return text.encode("latin-1").translate(_FOLD_LATIN1).decode("latin-1")
-    except UnicodeEncodeError:
-        return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pytest
 
 from mobile import i18n, views
 from mobile.store import Store
+from rules.text import fold
 
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 SLUG = "liver-metastases-treatment"
@@ -68,7 +69,7 @@ def test_a_section_marks_its_glossary_words_and_lists_them(db: Store, texts) -> 
     assert any("[ref=liver-metastases]" in i.text for i in items if i.kind == "paragraph")
     words = [i for i in items if i.kind == "term"]
     assert {"liver-metastases", "metastasis", "chemotherapy"} <= {w.target for w in words}
-    assert [w.text for w in words] == sorted((w.text for w in words), key=views.sort_key)
+    assert [w.text for w in words] == sorted((w.text for w in words), key=fold)
 
 
 def test_every_block_of_every_section_becomes_something(db: Store, texts) -> None:
@@ -97,6 +98,6 @@ def test_about_shows_source_review_disclaimer_and_last_sync(db: Store, texts) ->
 
 def test_the_glossary_is_alphabetical_ignoring_accents(db: Store, texts) -> None:
     items = views.glossary(db.documents("es"), texts["es"])[1:]
-    keys = [views.sort_key(i18n.plain(i.text)) for i in items]
+    keys = [fold(i18n.plain(i.text)) for i in items]
     assert keys == sorted(keys)
     assert len(items) == len(db.document(SLUG, "es")["glossary"])
