@@ -66,7 +66,6 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 30
     max_cost: int = 5_000
-    max_batch: int = 10
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,6 @@ def from_env() -> Settings:
             max_depth=_int("MAX_DEPTH", Limits.max_depth),
             max_aliases=_int("MAX_ALIASES", Limits.max_aliases),
             max_cost=_int("MAX_COST", Limits.max_cost),
-            max_batch=_int("MAX_BATCH", Limits.max_batch),
         ),
         log_level=os.environ.get("LOG_LEVEL", "info"),
         access_log_flush_seconds=_float("ACCESS_LOG_FLUSH_SECONDS", 1.0),

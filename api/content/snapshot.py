@@ -6,12 +6,8 @@ so a request that started on one version finishes on that version.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
-import gc
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +26,7 @@ from api.content.model import (
     TreatmentCategory,
 )
 from api.content.validation import ContentError, check_parsed, parse_json, validate, validate_json
+from api.memory import give_back_freed_memory, paused_cycle_collection
 from rules.locales import fallback_chain
 
 
@@ -132,28 +129,6 @@ def _indexed(content: Content, version: str, document_versions: list[str],
     )
 
 
-@contextlib.contextmanager
-def paused_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while a file becomes objects, and keep them out of its way after.
-
-    Loading makes millions of objects that all live on, and each automatic collection scans the
-    ones made so far: at 10,000 documents that was most of the load time (12.8 s with the
-    collector, 7.2 s without). Once made, the collector would still scan them all three times
-    (young, middle, old generation) in the first requests after: pauses of 1.1, 1.8 and 1.8 s at
-    10,000 documents. So a load that succeeds ends with ``gc.freeze()``: what is alive then is
-    never scanned again. Content has no reference cycles (a test checks it), so reference counting
-    still frees a snapshot and its index when they are dropped; the collector resumes as it was.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_bytes(raw: bytes, modified_at: dt.datetime | None = None) -> Snapshot:
     """Validate and index a content file's bytes, never holding its parse and its models at once.
 
@@ -170,20 +145,6 @@ def load_bytes(raw: bytes, modified_at: dt.datetime | None = None) -> Snapshot:
         return snapshot
 
 
-def give_back_freed_memory() -> None:
-    """Return the C heap's free pages to the system, where the C library can (glibc).
-
-    Called after the big one-off builds (a load, a search index) whose temporary parts are freed.
-
-    pydantic-core parses the whole file into a tree of its own before it makes the models, and
-    frees it after: 450 MB at 10,000 documents that glibc keeps for reuse, and Python's small
-    objects never reuse (they come from pages of their own), so it would stay resident for good.
-    """
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
 def load_file(path: str | Path) -> Snapshot:
     """Read and validate a content file. Problems come back as one :class:`ContentError`."""
     path = Path(path)
@@ -195,4 +156,4 @@ def load_file(path: str | Path) -> Snapshot:
     return load_bytes(raw, mtime)
 
 
-__all__ = ["ContentError", "Snapshot", "build_snapshot", "load_bytes", "load_file", "paused_cycle_collection"]
+__all__ = ["ContentError", "Snapshot", "build_snapshot", "load_bytes", "load_file"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.embed import caching, headers
+from api.embed import headers
 from api.embed.templates import ASSET_VERSION, STATIC
+from api.web import conditional
 
 TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 PAGE_ASSETS = {"embed.css", "resize.js", "favicon.svg"}
@@ -16,9 +17,9 @@ FILES = {name: (STATIC / name).read_bytes() for name in [*PAGE_ASSETS, "embed.js
 
 
 def _file(request: Request, name: str, cache_control: str) -> Response:
-    tag = caching.etag(ASSET_VERSION, name)
+    tag = conditional.etag(ASSET_VERSION, name)
     common = {**headers.resource_headers(), "ETag": tag, "Cache-Control": cache_control}
-    if caching.matches(request.headers.get("if-none-match"), tag):
+    if conditional.matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     return Response(FILES[name], media_type=TYPES[name[name.rindex("."):]], headers=common)
 
@@ -31,10 +32,11 @@ async def page_asset(request: Request) -> Response:
     versioned = request.query_params.get("v") == ASSET_VERSION
     settings = request.app.state.settings
     return _file(request, name, IMMUTABLE if versioned else
-                 caching.cache_control(settings.cache_max_age, settings.stale_while_revalidate))
+                 conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate))
 
 
 async def embed_script(request: Request) -> Response:
     """``/embed.js``: partners paste this URL once, so it is never versioned; it is revalidated."""
     settings = request.app.state.settings
-    return _file(request, "embed.js", caching.cache_control(settings.cache_max_age, settings.stale_while_revalidate))
+    revalidated = conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate)
+    return _file(request, "embed.js", revalidated)

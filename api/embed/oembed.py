@@ -15,11 +15,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.embed import caching, headers
+from api.embed import headers
 from api.embed.params import NotOurs, parse
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
 from api.embed.view import Reader
+from api.web import conditional
 
 MAX_DIMENSION = 4096
 MAX_URL = 2048
@@ -105,9 +106,9 @@ async def oembed(request: Request) -> Response:
                         headers={**headers.resource_headers(), "Cache-Control": "no-store"})
     snapshot = request.app.state.content.current
     raw = orjson.dumps(body)
-    tag = caching.etag(snapshot.version, TEMPLATE_VERSION, raw.decode())
-    common = {**headers.resource_headers(), "ETag": tag, "Last-Modified": caching.last_modified(snapshot),
-              "Cache-Control": caching.cache_control(settings.cache_max_age, settings.stale_while_revalidate)}
-    if caching.matches(request.headers.get("if-none-match"), tag):
+    tag = conditional.etag(snapshot.version, TEMPLATE_VERSION, raw.decode())
+    common = {**headers.resource_headers(), "ETag": tag, "Last-Modified": conditional.last_modified(snapshot),
+              "Cache-Control": conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate)}
+    if conditional.matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     return Response(raw, media_type="application/json", headers=common)

@@ -14,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from api.content.snapshot import Snapshot
-from api.embed import caching, headers
+from api.embed import headers
 from api.embed.params import EmbedRequest, NotOurs, parse, query_of
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
 from api.embed.view import Reader, page_view
-from api.http.lru import LRU
+from api.web import conditional
+from api.web.lru import LRU
 
 PAGES: LRU[tuple[str, ...], bytes] = LRU(256)
 NOT_FOUND_CACHE = "public, max-age=60"
@@ -64,17 +65,17 @@ async def embed_page(request: Request) -> Response:
     except NotOurs as error:
         return not_found_page(snapshot, error, urls, frame_sources)
     key = page_key(snapshot, req, urls)
-    tag = caching.etag(*key)
+    tag = conditional.etag(*key)
     common = {
         **headers.page_headers(frame_sources),
         "ETag": tag,
-        "Last-Modified": caching.last_modified(snapshot),
-        "Cache-Control": caching.cache_control(settings.cache_max_age, settings.stale_while_revalidate),
+        "Last-Modified": conditional.last_modified(snapshot),
+        "Cache-Control": conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate),
         "Content-Language": req.locale,
     }
     if req.negotiated:
         common["Vary"] = "Accept-Language"
-    if caching.matches(request.headers.get("if-none-match"), tag):
+    if conditional.matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     body = PAGES.get(key)
     if body is None:

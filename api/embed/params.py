@@ -11,9 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from api.content.locales import UnsupportedLocale, negotiate, resolve
+from api.content.locales import UnsupportedLocale, resolve
 from api.content.model import Document, Section
 from api.content.snapshot import Snapshot
+from api.web.negotiation import negotiate
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"

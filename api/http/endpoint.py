@@ -33,20 +33,20 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.content.locales import negotiate, weighted
-from api.content.snapshot import give_back_freed_memory
 from api.content.sync_pages import SyncPager
-from api.http.conditional import cache_control, last_modified, matches
 from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
-from api.http.lru import LRU
 from api.http.params import Params, RequestError, from_body, from_query_string
 from api.http.persisted import PersistedQueries, PersistedQueryMiss, not_found_body
 from api.http.ratelimit import TokenBuckets
+from api.memory import give_back_freed_memory
 from api.schema import schema
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, execute_planned
 from api.settings import Settings
+from api.web.conditional import cache_control, last_modified, matches
+from api.web.lru import LRU
+from api.web.negotiation import accepts_gzip, negotiate, weighted
 
 log = logging.getLogger("clara.graphql")
 
@@ -113,21 +113,6 @@ def accepted_media_type(accept: str | None) -> str | None:
         if choice and (best is None or quality > best[0] or (quality == best[0] and choice == GRAPHQL_RESPONSE)):
             best = (quality, choice)
     return best[1] if best else None
-
-
-def accepts_gzip(accept_encoding: str | None) -> bool:
-    """Whether ``Accept-Encoding`` allows gzip: named with a weight above 0, or ``*`` when gzip is
-    not named (RFC 9110 §12.5.3)."""
-    if not accept_encoding:
-        return False
-    named = star = None
-    for coding, quality in weighted(accept_encoding):
-        coding = coding.lower()
-        if coding in {"gzip", "x-gzip"} and named is None:
-            named = quality > 0
-        elif coding == "*" and star is None:
-            star = quality > 0
-    return named if named is not None else bool(star)
 
 
 def _dumps(value: Any) -> bytes:

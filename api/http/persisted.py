@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from api.http.lru import LRU
 from api.http.params import Params, RequestError
+from api.web.lru import LRU
 
 NOT_FOUND = "PersistedQueryNotFound"
 

@@ -20,7 +20,8 @@ from typing import Any, overload
 from weakref import WeakKeyDictionary
 
 from api.content.model import CalloutBlock, InstitutionFact, ListBlock, LocalizedText, ParagraphBlock
-from api.content.snapshot import Snapshot, give_back_freed_memory, paused_cycle_collection
+from api.content.snapshot import Snapshot
+from api.memory import give_back_freed_memory, paused_cycle_collection
 from api.search.text import WORD, fold
 
 TITLE_WEIGHT = 3  # a whole number, so weighted frequencies are whole numbers too

@@ -10,7 +10,7 @@ import json
 import httpx
 import pytest
 
-from api.http.endpoint import accepts_gzip
+from api.web.negotiation import accepts_gzip
 
 PAGE = '{ document(slug: "liver-metastases-treatment", locale: "es") { title summary sections { heading } } ' \
        'glossary(locale: "es") { term definition } }'

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.content.locales import UnsupportedLocale, negotiate, resolve
+from api.content.locales import UnsupportedLocale, resolve
+from api.web.negotiation import negotiate
 
 SUPPORTED = ["en", "es"]
 

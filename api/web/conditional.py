@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from email.utils import format_datetime
 
 from api.content.snapshot import Snapshot
+
+
+def etag(*parts: str) -> str:
+    """A strong ETag over everything the bytes depend on."""
+    return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
 
 
 def matches(if_none_match: str | None, tag: str) -> bool:

@@ -16,16 +16,12 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = max(0, size)
         self._data: OrderedDict[K, V] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: K) -> V | None:
         value = self._data.get(key)
         if value is None:
-            self.misses += 1
             return None
         self._data.move_to_end(key)
-        self.hits += 1
         return value
 
     def put(self, key: K, value: V) -> None:

@@ -1,0 +1,6 @@
+"""HTTP helpers shared by the GraphQL endpoint (``api.http``) and the embeds (``api.embed``).
+
+Both stand on these; nothing here imports either. ``negotiation`` reads the weighted headers
+(Accept-Language, Accept-Encoding), ``conditional`` the validators (ETag, Last-Modified,
+Cache-Control), ``lru`` is the one bounded cache every answer store uses.
+"""
