@@ -42,7 +42,7 @@ from api.http.ratelimit import TokenBuckets
 from api.memory import give_back_freed_memory
 from api.schema import schema
 from api.schema.localize import RequestContext
-from api.schema.plan import Plan, execute_planned
+from api.schema.plan import Plan, Planner
 from api.settings import Settings
 from api.web.conditional import cache_control, last_modified, matches
 from api.web.lru import LRU
@@ -135,6 +135,7 @@ class GraphQLEndpoint:
         self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
+        self.planner = Planner(schema.graphql_schema)
         self._trimmed_at = 0.0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -290,8 +291,8 @@ class GraphQLEndpoint:
         def new_context() -> RequestContext:
             return RequestContext(live=live, snapshot=snapshot, locale=locale, pager=self.pager)
 
-        result, context = execute_planned(prepared.plans, schema.graphql_schema, prepared.document, new_context,
-                                          params.variables, params.operation_name)
+        result, context = self.planner.execute(prepared.plans, prepared.document, new_context, params.variables,
+                                               params.operation_name)
         if not isinstance(result, ExecutionResult):  # pragma: no cover - all our resolvers are sync
             raise TypeError("asynchronous execution is not expected")
         return self._finish(request, result, context, media_type)

@@ -18,13 +18,24 @@ resolver error, a null in a non-null field, a value that does not serialize) dro
 and runs graphql-core's ``execute`` from the start with a fresh context, so every error answer,
 and every answer outside the covered case, is graphql-core's own. Our resolvers have no side
 effects beyond their request's context and memoized caches, so running one twice is safe.
+
+A fallback is never silent: :class:`Planner` counts each one by its cause and logs it (an answer
+with errors at debug level; any other exception, which means a broken plan or resolver, as a
+warning with its traceback), so a broken plan shows as a count and a log line, not as slowness.
+
+The plan leans on three things of graphql-core 3.2 that are not its documented API:
+``collect_fields``/``collect_sub_fields``, ``get_argument_values``, and the fields of
+``GraphQLResolveInfo``, which it builds by name (see :data:`INFO_HEAD`). Should they change,
+:func:`unsupported` says why and every document runs on graphql-core; a test fails loudly.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphene.types.resolver import dict_or_attr_resolver
 from graphql import (
@@ -61,7 +72,39 @@ from graphql.pyutils import Path, Undefined, is_iterable
 from api.content.model import LocalizedText
 from api.schema.localize import localize, localized_resolver, text
 
+log = logging.getLogger("clara.plan")
+
 _new = tuple.__new__  # how a NamedTuple (GraphQLResolveInfo) is made from a prepared tuple
+
+# A resolve info is made of what the plan fixes per field (its head), the field's path, and what
+# the request fixes (its tail, with the ExecutionContext attribute each is read from). It is made
+# as one tuple, ``(*head, path, *tail)``, in the order GraphQLResolveInfo declares its fields:
+# that order is read from graphql-core, never assumed.
+INFO_HEAD = ("field_name", "field_nodes", "return_type", "parent_type")
+INFO_TAIL = {"schema": "schema", "fragments": "fragments", "root_value": "root_value",
+             "operation": "operation", "variable_values": "variable_values", "context": "context_value",
+             "is_awaitable": "is_awaitable"}
+
+
+def unsupported() -> str | None:
+    """Why plans cannot run on the installed graphql-core, or None when they can."""
+    fields = GraphQLResolveInfo._fields
+    if "path" not in fields:
+        return "GraphQLResolveInfo has no path field"
+    at = fields.index("path")
+    if set(fields[:at]) != set(INFO_HEAD) or set(fields[at + 1:]) != set(INFO_TAIL):
+        return f"GraphQLResolveInfo's fields changed: {fields}"
+    missing = [name for name in INFO_TAIL.values() if not hasattr(ExecutionContext, name)
+               and name not in getattr(ExecutionContext, "__annotations__", {})]
+    return f"ExecutionContext lacks {missing}" if missing else None
+
+
+_PATH_AT = GraphQLResolveInfo._fields.index("path") if "path" in GraphQLResolveInfo._fields else 0
+_HEAD_ORDER = GraphQLResolveInfo._fields[:_PATH_AT]
+_TAIL_ORDER = tuple(INFO_TAIL.get(name, "") for name in GraphQLResolveInfo._fields[_PATH_AT + 1:])
+UNSUPPORTED = unsupported()
+if UNSUPPORTED:  # pragma: no cover - only on a graphql-core this planner was not written for
+    log.warning("query plans are off, every query runs on graphql-core: %s", UNSUPPORTED)
 
 # How a field gets its value.
 CALL, LOCALIZED, ATTRIBUTE, TYPENAME = range(4)
@@ -71,18 +114,33 @@ class _Bail(Exception):
     """The plan would not give graphql-core's answer here; graphql-core gives it."""
 
 
-class Run:
+class RequestPart:
     """What one request adds to a plan: its variables and context (the tail of every resolve info)."""
 
     __slots__ = ("tail", "variables")
 
     def __init__(self, context: ExecutionContext) -> None:
         self.variables = context.variable_values
-        self.tail = (context.schema, context.fragments, context.root_value, context.operation,
-                     context.variable_values, context.context_value, context.is_awaitable)
+        self.tail = tuple(getattr(context, name) for name in _TAIL_ORDER)
 
 
-Completer = Callable[[Any, Any, Any, Run], Any]
+Completer = Callable[[Any, Any, Any, RequestPart], Any]
+
+
+class Step(NamedTuple):
+    """How one selected field of one object type is answered."""
+
+    response_name: str  # the key in the answer (the alias, or the field's name)
+    kind: int  # CALL, LOCALIZED, ATTRIBUTE or TYPENAME
+    resolve: Callable[..., Any]
+    attname: str | None  # LOCALIZED and ATTRIBUTE: the attribute read
+    default: Any  # … and its default
+    head: tuple[Any, ...]  # the field's part of a resolve info (see INFO_HEAD)
+    definition: Any  # the GraphQLField
+    nodes: list[FieldNode]
+    complete: Completer
+    needs_info: bool  # whether completing the value reads the resolve info
+    is_text: bool  # String or ID: a str value is its own answer
 
 
 class Plan:
@@ -102,11 +160,11 @@ class Plan:
         self.steps = self._steps(root, collect_fields(schema, self.fragments, {}, root, operation.selection_set))
 
     def run(self, context: ExecutionContext) -> dict[str, Any]:
-        return _fields(self.steps, self.root.name, context.root_value, None, Run(context))
+        return _fields(self.steps, self.root.name, context.root_value, None, RequestPart(context))
 
     # ---- planning ------------------------------------------------------------------------------
 
-    def _steps(self, parent: GraphQLObjectType, fields: dict[str, list[FieldNode]]) -> list[tuple]:
+    def _steps(self, parent: GraphQLObjectType, fields: dict[str, list[FieldNode]]) -> list[Step]:
         steps = []
         for name, nodes in fields.items():
             field_name = nodes[0].name.value
@@ -124,10 +182,12 @@ class Plan:
                     kind, (attname, default) = LOCALIZED, resolve.args
                 elif resolve.func is dict_or_attr_resolver:
                     kind, (attname, default) = ATTRIBUTE, resolve.args
-            head = (field_name, nodes, definition.type, parent)
-            steps.append((name, kind, resolve, attname, default, head, definition, nodes,
-                          self._completer(definition.type, nodes), _needs_info(definition.type),
-                          _is_text(definition.type)))
+            by_name = {"field_name": field_name, "field_nodes": nodes, "return_type": definition.type,
+                       "parent_type": parent}
+            head = tuple(by_name[n] for n in _HEAD_ORDER)
+            steps.append(Step(name, kind, resolve, attname, default, head, definition, nodes,
+                              self._completer(definition.type, nodes), _needs_info(definition.type),
+                              _is_text(definition.type)))
         return steps
 
     def _completer(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
@@ -148,7 +208,7 @@ class Plan:
         steps = self._steps(type_, collect_sub_fields(self.schema, self.fragments, {}, type_, nodes))
         name, is_type_of = type_.name, type_.is_type_of
 
-        def complete_object(value: Any, info: Any, path: Any, run: Run) -> Any:
+        def complete_object(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception) or (is_type_of is not None and not is_type_of(value, info)):
@@ -161,7 +221,7 @@ class Plan:
         resolve_type = type_.resolve_type or default_type_resolver
         by_name: dict[str, Completer] = {}
 
-        def complete_abstract(value: Any, info: Any, path: Any, run: Run) -> Any:
+        def complete_abstract(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
@@ -195,7 +255,7 @@ def _is_text(type_: Any) -> bool:
 
 
 def _non_null(inner: Completer) -> Completer:
-    def complete_non_null(value: Any, info: Any, path: Any, run: Run) -> Any:
+    def complete_non_null(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
         completed = inner(value, info, path, run)
         if completed is None:
             raise _Bail
@@ -205,7 +265,7 @@ def _non_null(inner: Completer) -> Completer:
 
 
 def _list(inner: Completer, items_need_info: bool) -> Completer:
-    def complete_list(value: Any, info: Any, path: Any, run: Run) -> Any:
+    def complete_list(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception) or (type(value) is not list and not is_iterable(value)):
@@ -221,7 +281,7 @@ def _leaf(type_: Any) -> Completer:
     serialize = type_.serialize
     strings = type_ is GraphQLString or type_ is GraphQLID  # a str serializes to itself
 
-    def complete_leaf(value: Any, info: Any, path: Any, run: Run) -> Any:
+    def complete_leaf(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
         if strings and type(value) is str:
             return value
         if value is None or value is Undefined:
@@ -236,7 +296,7 @@ def _leaf(type_: Any) -> Completer:
     return complete_leaf
 
 
-def _fields(steps: list[tuple], parent_name: str, source: Any, path: Any, run: Run) -> dict[str, Any]:
+def _fields(steps: list[Step], parent_name: str, source: Any, path: Any, run: RequestPart) -> dict[str, Any]:
     results = {}
     tail = run.tail
     for name, kind, resolve, attname, default, head, definition, nodes, complete, needs_info, is_text in steps:
@@ -278,36 +338,51 @@ class _HasDirectives(Visitor):
         self.found = True
 
 
-def plan_for(plans: dict[str | None, Plan | None], schema: GraphQLSchema, document: DocumentNode,
-             operation_name: str | None) -> Plan | None:
-    """The plan of ``operation_name`` in ``document`` (kept in ``plans``), or None when it has none."""
-    if operation_name in plans:
-        return plans[operation_name]
-    plan = None
-    directives = _HasDirectives()
-    visit(document, directives)
-    if not directives.found:  # @skip/@include depend on variables: those documents are not planned
-        try:
-            plan = Plan(schema, document, operation_name)
-        except _Bail:
-            plan = None
-    plans[operation_name] = plan
-    return plan
+class Planner:
+    """Plans run for one schema, and a count of the answers graphql-core gave instead, by cause.
 
+    ``fallbacks["errors"]``: the answer has errors, which graphql-core writes (expected, debug log);
+    ``fallbacks[<exception name>]``: a plan or resolver broke (a warning with its traceback).
+    """
 
-def execute_planned(plans: dict[str | None, Plan | None], schema: GraphQLSchema, document: DocumentNode,
-                    new_context: Callable[[], Any], variable_values: dict[str, Any] | None,
-                    operation_name: str | None) -> tuple[Any, Any]:
-    """(the execution result, the context it ran with): the plan's when it gives one, else graphql-core's."""
-    plan = plan_for(plans, schema, document, operation_name)
-    if plan is not None:
-        context_value = new_context()
-        context = ExecutionContext.build(schema, document, None, context_value, variable_values, operation_name)
-        if not isinstance(context, list):
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.fallbacks: Counter[str] = Counter()
+
+    def plan_for(self, plans: dict[str | None, Plan | None], document: DocumentNode,
+                 operation_name: str | None) -> Plan | None:
+        """The plan of ``operation_name`` in ``document`` (kept in ``plans``), or None when it has none."""
+        if operation_name in plans:
+            return plans[operation_name]
+        plan = None
+        directives = _HasDirectives()
+        visit(document, directives)
+        if not directives.found and UNSUPPORTED is None:  # @skip/@include depend on variables: not planned
             try:
-                return ExecutionResult(plan.run(context), None), context_value
-            except Exception:  # noqa: S110 - any trouble: graphql-core answers, errors and all
-                pass
-    context_value = new_context()
-    return execute(schema, document, context_value=context_value, variable_values=variable_values,
-                   operation_name=operation_name), context_value
+                plan = Plan(self.schema, document, operation_name)
+            except _Bail:
+                plan = None
+        plans[operation_name] = plan
+        return plan
+
+    def execute(self, plans: dict[str | None, Plan | None], document: DocumentNode, new_context: Callable[[], Any],
+                variable_values: dict[str, Any] | None, operation_name: str | None) -> tuple[Any, Any]:
+        """(the execution result, the context it ran with): the plan's when it gives one, else graphql-core's."""
+        plan = self.plan_for(plans, document, operation_name)
+        if plan is not None:
+            context_value = new_context()
+            context = ExecutionContext.build(self.schema, document, None, context_value, variable_values,
+                                             operation_name)
+            if not isinstance(context, list):
+                try:
+                    return ExecutionResult(plan.run(context), None), context_value
+                except (_Bail, GraphQLError):
+                    self.fallbacks["errors"] += 1
+                    log.debug("an answer with errors: graphql-core writes it")
+                except Exception as exc:  # a broken plan or resolver: graphql-core answers, and we say so
+                    self.fallbacks[type(exc).__name__] += 1
+                    log.warning("a query plan failed (%s); graphql-core answered instead", type(exc).__name__,
+                                exc_info=True)
+        context_value = new_context()
+        return execute(self.schema, document, context_value=context_value, variable_values=variable_values,
+                       operation_name=operation_name), context_value
