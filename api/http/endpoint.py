@@ -33,11 +33,12 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.content.snapshot import Snapshot
 from api.content.sync_pages import SyncPager
 from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
 from api.http.params import Params, RequestError, from_body, from_query_string
-from api.http.persisted import PersistedQueries, PersistedQueryMiss, not_found_body
+from api.http.persisted import PersistedQueries, PersistedQueryMiss, PersistedUse, not_found_body
 from api.http.ratelimit import TokenBuckets
 from api.memory import give_back_freed_memory
 from api.schema import schema
@@ -84,18 +85,35 @@ class Ready:
 
 
 @dataclass(frozen=True, slots=True)
-class Known:
+class Representation:
+    """What one answer is, for caches: the key it is kept under, its ETag, language and date.
+
+    The full path makes it for every request; a repeated GET reuses the one kept with its answer,
+    so the two paths cannot disagree on a tag or a header.
+    """
+
+    key: str  # the response cache's key: content version, locale, media type, operation, query, variables
+    etag: str  # one tag per representation: the gzipped bytes are not the same bytes
+    locale: str
+    last_modified: str
+
+    def not_modified(self, cache_control: str) -> Response:
+        return Response(status_code=304, headers={
+            "ETag": self.etag, "Cache-Control": cache_control, "Last-Modified": self.last_modified,
+            "Vary": VARY, "Content-Language": self.locale})
+
+
+@dataclass(frozen=True, slots=True)
+class HeldAnswer:
     """A GET we have answered, kept by its raw request (query string and the headers it depends on).
 
     Repeating it needs none of the request parsing: only the same state checks the full path
-    makes (the persisted hash still known, the answer still cached), then the stored headers.
+    makes (the persisted query still held, the answer still cached), then the stored headers.
     """
 
     status: int
-    digest: str | None  # the persisted-query hash the URL names, if any
-    register: str | None  # the query text, when the URL also carries it (APQ registration)
-    key: str  # the response cache's key
-    etag: str
+    representation: Representation
+    persisted: PersistedUse | None  # how the URL used a persisted query, if it did
     headers: list[tuple[bytes, bytes]]
     body: bytes
     not_modified: list[tuple[bytes, bytes]]
@@ -132,7 +150,7 @@ class GraphQLEndpoint:
         self.responses: LRU[str, Ready] = LRU(settings.response_cache_entries if settings.response_cache else 0)
         self.persisted = PersistedQueries(settings.persisted_query_entries)
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
-        self.known: LRU[KnownKey, Known] = LRU(self.responses.size)
+        self.held: LRU[HeldKey, HeldAnswer] = LRU(self.responses.size)
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
         self.planner = Planner(schema.graphql_schema)
@@ -150,22 +168,19 @@ class GraphQLEndpoint:
         persisted GET costs a dictionary lookup and the state checks the full path would make. The
         header lists returned are shared: read them, do not change them.
         """
-        if not self.known.size or scope["method"] not in _GET:
+        if not self.held.size or scope["method"] not in _GET:
             return None
-        key, if_none_match = _known_key(scope, scope["app"].state.content.current.version)
-        known = self.known.get(key)
-        if known is None:
+        key, if_none_match = _held_key(scope, scope["app"].state.content.current.version)
+        held = self.held.get(key)
+        if held is None:
             return None
-        if known.digest is not None:  # the same persisted-query bookkeeping as PersistedQueries.resolve
-            if known.register is not None:
-                self.persisted.store.put(known.digest, known.register)
-            elif self.persisted.store.get(known.digest) is None:
-                return None
-        if if_none_match is not None and matches(if_none_match.decode("latin-1"), known.etag):
-            return 304, known.not_modified, b""
-        if self.responses.get(known.key) is None:
+        if held.persisted is not None and not self.persisted.repeat(held.persisted):
             return None
-        return known.status, known.headers, known.body
+        if if_none_match is not None and matches(if_none_match.decode("latin-1"), held.representation.etag):
+            return 304, held.not_modified, b""
+        if self.responses.get(held.representation.key) is None:
+            return None
+        return held.status, held.headers, held.body
 
     async def handle(self, request: Request) -> Response:
         method = request.method
@@ -191,23 +206,17 @@ class GraphQLEndpoint:
         live = request.app.state.content
         snapshot = live.current  # one version for the whole request
         try:
-            query, digest = self.persisted.resolve(params)
+            query, persisted = self.persisted.resolve(params)
         except PersistedQueryMiss:
             return self._respond(200, _dumps(not_found_body()), media_type, "no-store", None, None)
         locale = negotiate(request.headers.get("accept-language"), snapshot.locales,
                            snapshot.content.default_locale)
-        key = "\x1f".join([
-            snapshot.version, locale, media_type, params.operation_name or "", query,
-            orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
-        ])
         gz = accepts_gzip(request.headers.get("accept-encoding"))
-        # one tag per representation: the gzipped bytes are not the same bytes
-        etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}{"-gz" if gz else ""}"'
-        modified = last_modified(snapshot)
-        if is_get and matches(request.headers.get("if-none-match"), etag):
-            return self._not_modified(etag, modified, locale)
+        representation = _representation(snapshot, locale, media_type, params, query, gz)
+        if is_get and matches(request.headers.get("if-none-match"), representation.etag):
+            return representation.not_modified(self.cache_control)
 
-        ready = self.responses.get(key)
+        ready = self.responses.get(representation.key)
         if ready is None:
             wait = self.new_queries.take(request.client.host if request.client else "")
             if wait:
@@ -221,7 +230,7 @@ class GraphQLEndpoint:
             if len(ready.body) >= LARGE_ANSWER_BYTES:
                 self._trim_after_large_answers()
             if ready.cacheable:
-                self.responses.put(key, ready)
+                self.responses.put(representation.key, ready)
         cacheable = is_get and ready.cacheable
         body, encoding = ready.body, None
         if gz and len(body) >= GZIP_MIN_BYTES:
@@ -230,15 +239,14 @@ class GraphQLEndpoint:
             kept = ready.cacheable and self.responses.size > 0
             body = ready.gzipped if kept else gzip.compress(body, compresslevel=1, mtime=0)
             encoding = "gzip"
-        response = self._respond(ready.status, body, media_type,
-                                 self.cache_control if cacheable else "no-store",
-                                 etag if cacheable else None, modified if cacheable else None, locale, encoding)
-        if cacheable and self.known.size:
-            register = query if digest is not None and params.query is not None else None
-            not_modified = self._not_modified(etag, modified, locale).raw_headers
-            self.known.put(_known_key(request.scope, snapshot.version)[0],
-                           Known(ready.status, digest, register, key, etag, response.raw_headers, response.body,
-                                 not_modified))
+        if not cacheable:
+            return self._respond(ready.status, body, media_type, "no-store", None, None, locale, encoding)
+        response = self._respond(ready.status, body, media_type, self.cache_control, representation.etag,
+                                 representation.last_modified, locale, encoding)
+        if self.held.size:
+            self.held.put(_held_key(request.scope, snapshot.version)[0], HeldAnswer(
+                ready.status, representation, persisted, response.raw_headers, response.body,
+                representation.not_modified(self.cache_control).raw_headers))
         return response
 
     def _trim_after_large_answers(self) -> None:
@@ -321,11 +329,6 @@ class GraphQLEndpoint:
             body["extensions"] = {"localeFallbacks": context.fallbacks}
         return Ready(200, _dumps(body), cacheable=not internal)
 
-    def _not_modified(self, etag: str, last_modified: str, locale: str) -> Response:
-        return Response(status_code=304, headers={
-            "ETag": etag, "Cache-Control": self.cache_control, "Last-Modified": last_modified,
-            "Vary": VARY, "Content-Language": locale})
-
     def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
                  last_modified: str | None, locale: str | None = None, encoding: str | None = None) -> Response:
         headers = {"Cache-Control": cache_control, "Vary": VARY}
@@ -350,10 +353,20 @@ class GraphQLEndpoint:
 _GET = frozenset({"GET", "HEAD"})
 
 
-KnownKey = tuple[str, bytes, bytes | None, bytes | None, bytes | None]
+def _representation(snapshot: Snapshot, locale: str, media_type: str, params: Params, query: str,
+                    gz: bool) -> Representation:
+    key = "\x1f".join([
+        snapshot.version, locale, media_type, params.operation_name or "", query,
+        orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
+    ])
+    etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}{"-gz" if gz else ""}"'
+    return Representation(key, etag, locale, last_modified(snapshot))
 
 
-def _known_key(scope: Any, version: str) -> tuple[KnownKey, bytes | None]:
+HeldKey = tuple[str, bytes, bytes | None, bytes | None, bytes | None]
+
+
+def _held_key(scope: Any, version: str) -> tuple[HeldKey, bytes | None]:
     """(what a GET's answer depends on, its If-None-Match): the content version, the query string,
     and the first Accept, Accept-Language and Accept-Encoding, as the full path reads them (names
     are lowercase)."""

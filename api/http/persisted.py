@@ -10,6 +10,7 @@ is short and a CDN can cache them.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from api.http.params import Params, RequestError
@@ -22,12 +23,21 @@ class PersistedQueryMiss(Exception):
     """The client sent a hash we do not hold; it should retry with the query."""
 
 
+@dataclass(frozen=True, slots=True)
+class PersistedUse:
+    """How one request used a persisted query: its hash, and the query when the request sent it too
+    (a registration). Kept with a held answer, so a repeat does the same bookkeeping."""
+
+    digest: str
+    registered: str | None
+
+
 class PersistedQueries:
     def __init__(self, size: int) -> None:
         self.store: LRU[str, str] = LRU(size)
 
-    def resolve(self, params: Params) -> tuple[str, str | None]:
-        """(query text, its hash when the request used APQ). Raises on a bad or unknown hash."""
+    def resolve(self, params: Params) -> tuple[str, PersistedUse | None]:
+        """(query text, how the request used APQ, if it did). Raises on a bad or unknown hash."""
         persisted = (params.extensions or {}).get("persistedQuery")
         if persisted is None:
             assert params.query is not None
@@ -44,11 +54,19 @@ class PersistedQueries:
             query = self.store.get(digest)
             if query is None:
                 raise PersistedQueryMiss
-            return query, digest
+            return query, PersistedUse(digest, None)
         if hashlib.sha256(params.query.encode("utf-8")).hexdigest() != digest:
             raise RequestError(400, "provided sha does not match query", "INVALID_PERSISTED_QUERY_HASH")
         self.store.put(digest, params.query)
-        return params.query, digest
+        return params.query, PersistedUse(digest, params.query)
+
+    def repeat(self, use: PersistedUse) -> bool:
+        """Do for a repeated request what :meth:`resolve` did for the first: register its query again
+        (which keeps it fresh in the store), or check that its hash is still held."""
+        if use.registered is not None:
+            self.store.put(use.digest, use.registered)
+            return True
+        return self.store.get(use.digest) is not None
 
 
 def _is_hex(value: str) -> bool:

@@ -32,6 +32,10 @@ class LRU(Generic[K, V]):
         while len(self._data) > self.size:
             self._data.popitem(last=False)
 
+    def keys(self) -> list[K]:
+        """The keys held, least recently used first."""
+        return list(self._data)
+
     def clear(self) -> None:
         self._data.clear()
 

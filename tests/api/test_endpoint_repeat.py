@@ -45,7 +45,7 @@ def _answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes
 def _caches(app) -> tuple[list, list]:
     """The keys of the response cache and the persisted-query store, in LRU order."""
     endpoint = _endpoint(app)
-    return list(endpoint.responses._data), list(endpoint.persisted.store._data)
+    return endpoint.responses.keys(), endpoint.persisted.store.keys()
 
 
 async def _both(steps, tmp_path: Path, responses: int = 50, persisted: int = 50) -> list[tuple]:
@@ -56,7 +56,7 @@ async def _both(steps, tmp_path: Path, responses: int = 50, persisted: int = 50)
     for shortcut in (True, False):
         app = create_app(settings, content=LiveContent.open(content))
         if not shortcut:
-            _endpoint(app).known.size = 0
+            _endpoint(app).held.size = 0
         apps.append(app)
     seen: list[tuple] = []
     clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") for app in apps]
