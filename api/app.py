@@ -11,6 +11,8 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,6 +23,7 @@ from starlette.types import ASGIApp, Scope
 
 from api.content.live import LiveContent
 from api.embed.routes import routes as embed_routes
+from api.embed.served import Served
 from api.http.access_log import AccessLog
 from api.http.edge import Answer, Edge
 from api.http.endpoint import GraphQLEndpoint
@@ -30,12 +33,13 @@ from api.settings import Settings, configure_logging, from_env
 log = logging.getLogger("clara")
 
 
-async def healthz(request: Request) -> JSONResponse:
-    live = request.app.state.content
+async def healthz(request: Request, live: LiveContent, graphql: GraphQLEndpoint) -> JSONResponse:
+    """Which version is served, whether sync can page it yet, and how often a query plan fell back."""
     snapshot = live.current
     return JSONResponse(
         {"status": "ok", "version": snapshot.version, "loadedAt": snapshot.loaded_at.isoformat(),
-         "syncReady": live.table(snapshot.version) is not None},
+         "syncReady": live.table(snapshot.version) is not None,
+         "planFallbacks": dict(graphql.planner.fallbacks)},
         headers={"Cache-Control": "no-store"},
     )
 
@@ -52,40 +56,43 @@ class Clara(Starlette):
 
 
 def create_app(settings: Settings | None = None, content: LiveContent | None = None) -> Starlette:
-    """Build the app. ``content`` defaults to the file named by the settings, loaded at start-up."""
+    """Build the app. ``content`` defaults to the file named by the settings, loaded at start-up.
+
+    The settings and the live content are handed to each part that reads them (the endpoint, the
+    embeds, the health check); ``app.state`` holds them only for tools and tests.
+    """
     settings = settings or from_env()
     configure_logging(settings.log_level)
+    live = content if content is not None else LiveContent(Path(settings.content_path))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if content is None:
-            app.state.content = LiveContent.open(settings.content_path)
-        log.info("serving content version %s from %s", app.state.content.current.version,
-                 app.state.content.path)
+        if not live.loaded:
+            live.load()
+        log.info("serving content version %s from %s", live.current.version, live.path)
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, app.state.content.reload))
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, live.reload))
         access_log.start()
         yield
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
         access_log.stop()
 
-    graphql = GraphQLEndpoint(settings)
+    graphql = GraphQLEndpoint(settings, live)
     access_log = AccessLog(settings.access_log_flush_seconds)
 
     def shortcut(scope: Scope) -> Answer | None:
         return graphql.repeat(scope) if scope["path"] == "/graphql" else None
 
     routes = [
-        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/healthz", partial(healthz, live=live, graphql=graphql), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
-        *embed_routes,
+        *embed_routes(Served(settings, live)),
     ]
     app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
                 routes=routes, lifespan=lifespan)
     app.state.settings = settings
-    if content is not None:
-        app.state.content = content
+    app.state.content = live
     return app

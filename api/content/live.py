@@ -31,20 +31,45 @@ TABLES = 16
 
 
 class LiveContent:
-    def __init__(self, path: Path, snapshot: Snapshot) -> None:
+    """The content one app serves. The app hands it to every part that reads content; it is made
+    before the app starts (unloaded, when the file is read at start-up) and loaded by its start-up."""
+
+    def __init__(self, path: Path, snapshot: Snapshot | None = None) -> None:
         self.path = path
-        self.current = snapshot
+        self._current = snapshot
         self._history: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._tables: OrderedDict[str, ItemTable] = OrderedDict()
         self._tables_lock = threading.Lock()
         self._table_built = threading.Condition(self._tables_lock)
-        self._remember(snapshot)
         self._lock = threading.Lock()
+        if snapshot is not None:
+            self._remember(snapshot)
 
     @classmethod
     def open(cls, path: str | Path) -> LiveContent:
-        """Load the content file at start-up; a bad file stops the start with every problem."""
-        return cls(Path(path), load_file(path))
+        """Load the content file now; a bad file stops the start with every problem."""
+        live = cls(Path(path))
+        live.load()
+        return live
+
+    @property
+    def current(self) -> Snapshot:
+        """The version served now: read it once per request, so the request sees one version."""
+        current = self._current
+        if current is None:
+            raise RuntimeError(f"the content from {self.path} is not loaded yet: the app loads it as it starts")
+        return current
+
+    @property
+    def loaded(self) -> bool:
+        return self._current is not None
+
+    def load(self) -> None:
+        """Read the file the first time (a :class:`ContentError` lists every problem)."""
+        with self._lock:
+            snapshot = load_file(self.path)
+            self._remember(snapshot)
+            self._current = snapshot
 
     def _remember(self, snapshot: Snapshot) -> None:
         self._history[snapshot.version] = snapshot.document_versions
@@ -100,6 +125,6 @@ class LiveContent:
                 return False
             previous = self.current
             self._remember(snapshot)
-            self.current = snapshot
+            self._current = snapshot
             log.info("content reloaded: %s -> %s", previous.version, snapshot.version)
             return True

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.embed import headers
+from api.embed.served import Served
 from api.embed.templates import ASSET_VERSION, STATIC
 from api.web import conditional
 
@@ -24,19 +25,15 @@ def _file(request: Request, name: str, cache_control: str) -> Response:
     return Response(FILES[name], media_type=TYPES[name[name.rindex("."):]], headers=common)
 
 
-async def page_asset(request: Request) -> Response:
+async def page_asset(request: Request, served: Served) -> Response:
     """A file the embed pages link with ``?v=<version>``, so a versioned link may be cached for good."""
     name = request.path_params["name"]
     if name not in PAGE_ASSETS:
         return Response("Not found.", status_code=404, media_type="text/plain", headers=headers.resource_headers())
     versioned = request.query_params.get("v") == ASSET_VERSION
-    settings = request.app.state.settings
-    return _file(request, name, IMMUTABLE if versioned else
-                 conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate))
+    return _file(request, name, IMMUTABLE if versioned else served.revalidated)
 
 
-async def embed_script(request: Request) -> Response:
+async def embed_script(request: Request, served: Served) -> Response:
     """``/embed.js``: partners paste this URL once, so it is never versioned; it is revalidated."""
-    settings = request.app.state.settings
-    revalidated = conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate)
-    return _file(request, "embed.js", revalidated)
+    return _file(request, "embed.js", served.revalidated)

@@ -15,11 +15,14 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.content.snapshot import Snapshot
 from api.embed import headers
 from api.embed.params import NotOurs, parse
+from api.embed.served import Served
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
 from api.embed.view import Reader
+from api.settings import Settings
 from api.web import conditional
 
 MAX_DIMENSION = 4096
@@ -57,10 +60,8 @@ def _normal_origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.hostname.lower()}" + (f":{port}" if port and port != default else "")
 
 
-def answer(request: Request) -> dict[str, object]:
+def answer(request: Request, settings: Settings, snapshot: Snapshot) -> dict[str, object]:
     """The oEmbed response object, or :class:`OEmbedError` with the status the specification asks."""
-    settings = request.app.state.settings
-    snapshot = request.app.state.content.current
     urls = Urls.of(request, settings.public_url)
     if (request.query_params.get("format") or "json") != "json":  # an empty format= is no format
         raise OEmbedError(501, "Only format=json is offered.")
@@ -97,18 +98,17 @@ def answer(request: Request) -> dict[str, object]:
     }
 
 
-async def oembed(request: Request) -> Response:
-    settings = request.app.state.settings
+async def oembed(request: Request, served: Served) -> Response:
+    snapshot = served.live.current  # one version for the answer and its tag
     try:
-        body = answer(request)
+        body = answer(request, served.settings, snapshot)
     except OEmbedError as error:
         return Response(orjson.dumps({"error": str(error)}), status_code=error.status, media_type="application/json",
                         headers={**headers.resource_headers(), "Cache-Control": "no-store"})
-    snapshot = request.app.state.content.current
     raw = orjson.dumps(body)
     tag = conditional.etag(snapshot.version, TEMPLATE_VERSION, raw.decode())
     common = {**headers.resource_headers(), "ETag": tag, "Last-Modified": conditional.last_modified(snapshot),
-              "Cache-Control": conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate)}
+              "Cache-Control": served.revalidated}
     if conditional.matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     return Response(raw, media_type="application/json", headers=common)

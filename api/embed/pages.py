@@ -16,13 +16,12 @@ from starlette.responses import HTMLResponse, Response
 from api.content.snapshot import Snapshot
 from api.embed import headers
 from api.embed.params import EmbedRequest, NotOurs, parse, query_of
+from api.embed.served import Served
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
 from api.embed.view import Reader, page_view
 from api.web import conditional
-from api.web.lru import LRU
 
-PAGES: LRU[tuple[str, ...], bytes] = LRU(256)
 NOT_FOUND_CACHE = "public, max-age=60"
 
 
@@ -54,9 +53,9 @@ def not_found_page(snapshot: Snapshot, error: NotOurs, urls: Urls, frame_sources
         **headers.page_headers(frame_sources), "Cache-Control": NOT_FOUND_CACHE, "Content-Language": error.locale})
 
 
-async def embed_page(request: Request) -> Response:
-    settings = request.app.state.settings
-    snapshot = request.app.state.content.current  # one version for the whole request
+async def embed_page(request: Request, served: Served) -> Response:
+    settings = served.settings
+    snapshot = served.live.current  # one version for the whole request
     urls = Urls.of(request, settings.public_url)
     frame_sources = tuple(settings.frame_ancestors)
     try:
@@ -70,23 +69,22 @@ async def embed_page(request: Request) -> Response:
         **headers.page_headers(frame_sources),
         "ETag": tag,
         "Last-Modified": conditional.last_modified(snapshot),
-        "Cache-Control": conditional.cache_control(settings.cache_max_age, settings.stale_while_revalidate),
+        "Cache-Control": served.revalidated,
         "Content-Language": req.locale,
     }
     if req.negotiated:
         common["Vary"] = "Accept-Language"
     if conditional.matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
-    body = PAGES.get(key)
+    body = served.pages.get(key)
     if body is None:
         body = render_page(snapshot, req, urls)
-        PAGES.put(key, body)
+        served.pages.put(key, body)
     return HTMLResponse(body, headers=common)
 
 
-async def embed_not_found(request: Request) -> Response:
+async def embed_not_found(request: Request, served: Served) -> Response:
     """Any other path under ``/embed``: the same 404 page, never the framework's plain text."""
-    snapshot = request.app.state.content.current
-    settings = request.app.state.settings
+    snapshot, settings = served.live.current, served.settings
     return not_found_page(snapshot, NotOurs(snapshot.content.default_locale), Urls.of(request, settings.public_url),
                           tuple(settings.frame_ancestors))

@@ -33,6 +33,7 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.content.live import LiveContent
 from api.content.snapshot import Snapshot
 from api.content.sync_pages import SyncPager
 from api.http.graphiql import graphiql_page
@@ -140,8 +141,9 @@ def _dumps(value: Any) -> bytes:
 class GraphQLEndpoint:
     """The ``/graphql`` route. One instance per app; its caches are bounded and per process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, live: LiveContent) -> None:
         self.settings = settings
+        self.live = live  # handed in by the app: the content every request reads
         self.limits = settings.limits
         self.rules = [*specified_rules, limits_rule(settings.limits)]
         if not settings.introspection:
@@ -170,7 +172,7 @@ class GraphQLEndpoint:
         """
         if not self.held.size or scope["method"] not in _GET:
             return None
-        key, if_none_match = _held_key(scope, scope["app"].state.content.current.version)
+        key, if_none_match = _held_key(scope, self.live.current.version)
         held = self.held.get(key)
         if held is None:
             return None
@@ -203,7 +205,7 @@ class GraphQLEndpoint:
             return self._error(exc.status, exc.message, exc.code, media_type, exc.headers)
 
     def run(self, request: Request, params: Params, media_type: str, is_get: bool) -> Response:
-        live = request.app.state.content
+        live = self.live
         snapshot = live.current  # one version for the whole request
         try:
             query, persisted = self.persisted.resolve(params)
