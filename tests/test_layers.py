@@ -1,9 +1,9 @@
 """Imports point down: each part of the server stands only on the parts below it.
 
-From the bottom: the shared rules; memory; the content; search; the GraphQL schema; the settings
-read from the environment (they name the content's defaults); the shared HTTP helpers; the GraphQL
-endpoint and the embeds (which never import each other); the app that wires them. A module may
-import its own package and anything in a lower layer.
+From the bottom: the shared rules; memory and the bounded cache; the content; search; the GraphQL
+schema; the settings read from the environment (they name the content's defaults); the shared
+HTTP helpers; the GraphQL endpoint and the embeds (which never import each other); the app that
+wires them. A module may import its own package and anything in a lower layer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tests.server import ROOT
 
 LAYERS = [
     {"rules"},
-    {"api.memory"},
+    {"api.memory", "api.lru"},
     {"api.content"},
     {"api.search"},
     {"api.schema"},

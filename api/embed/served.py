@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from api.content.live import LiveContent
+from api.lru import LRU
 from api.settings import Settings
 from api.web.conditional import cache_control
-from api.web.lru import LRU
 
 PAGE_CACHE_ENTRIES = 256  # rendered pages kept per app (a page is 20–60 KB)
 

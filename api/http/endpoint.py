@@ -41,13 +41,13 @@ from api.http.limits import limits_rule
 from api.http.params import Params, RequestError, from_body, from_query_string
 from api.http.persisted import PersistedQueries, PersistedQueryMiss, PersistedUse, not_found_body
 from api.http.ratelimit import TokenBuckets
+from api.lru import LRU
 from api.memory import give_back_freed_memory
 from api.schema import schema
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, Planner
 from api.settings import Settings
 from api.web.conditional import cache_control, last_modified, matches
-from api.web.lru import LRU
 from api.web.negotiation import accepts_gzip, negotiate, weighted
 
 log = logging.getLogger("clara.graphql")

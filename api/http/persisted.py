@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.http.params import Params, RequestError
-from api.web.lru import LRU
+from api.lru import LRU
 
 NOT_FOUND = "PersistedQueryNotFound"
 

@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Callable
 
-from api.web.lru import LRU
+from api.lru import LRU
 
 
 class TokenBuckets:

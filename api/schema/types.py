@@ -6,6 +6,8 @@ that join records (a treatment's category, a document's glossary) have resolvers
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import graphene
@@ -13,6 +15,7 @@ from graphql import GraphQLResolveInfo
 
 from api.content import model
 from api.content.readability import document_level, section_level
+from api.lru import LRU
 from api.schema.localize import At, context_of, localize, localized_resolver
 
 
@@ -276,35 +279,42 @@ BLOCK_TYPES = list(_BLOCK_TYPES.values())
 
 # The fields of each block model: getattr with a default on a pydantic model is slow (about 2 us)
 # when the field is missing, because its __getattr__ raises first; a set lookup is not.
-_BLOCK_FIELDS = {model_type: frozenset(model_type.model_fields) for model_type in _BLOCK_TYPES}
 
 
-def _block_ids(block: Any, attr: str) -> Any:
-    fields = _BLOCK_FIELDS.get(type(block))
-    if fields is None:
-        return getattr(block, attr, [])
-    return getattr(block, attr) if attr in fields else ()
-
-
-def _ids_in_blocks(blocks: list[Any], attr: str) -> list[str]:
-    return list(dict.fromkeys(i for b in blocks for i in _block_ids(b, attr)))
+def _ids_in_blocks(blocks: list[Any], kind: str) -> list[str]:
+    """The ids of ``kind`` ("term", or a kind blocks show: "treatment", "role", "factor") the blocks
+    name, in order, once each."""
+    if kind == "term":
+        return list(dict.fromkeys(i for b in blocks for i in b.term_ids))
+    shown = (b.referenced() for b in blocks)
+    return list(dict.fromkeys(i for found in shown if found is not None and found[0] == kind for i in found[1]))
 
 
 def _level(measured: Any) -> dict[str, Any]:
     return {"locale": measured.locale, "scale": measured.scale, "value": measured.value, "words": measured.words}
 
 
-_levels: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+READING_LEVELS_PER_VERSION = 10_000  # measured sections and pages kept per content version
+# Reading levels are costly (textstat), so each is measured once per content version: kept per
+# snapshot, and gone with it. Inside one snapshot a section is its own key (section ids are unique
+# only within a document), which is safe because the snapshot keeps its sections alive.
+_levels: weakref.WeakKeyDictionary[Any, LRU[tuple[str, int | str, str], dict[str, Any]]] = \
+    weakref.WeakKeyDictionary()
+_levels_lock = threading.Lock()
 
 
-def _cached_level(info: GraphQLResolveInfo, key: tuple[str, str, str], compute: Any) -> dict[str, Any]:
-    """Reading levels are costly (textstat); keep one per content version, section and locale."""
-    full_key = (context_of(info).snapshot.version, *key)
-    if full_key not in _levels:
-        if len(_levels) > 10_000:
-            _levels.clear()
-        _levels[full_key] = _level(compute())
-    return _levels[full_key]
+def _cached_level(info: GraphQLResolveInfo, key: tuple[str, int | str, str], compute: Any) -> dict[str, Any]:
+    snapshot = context_of(info).snapshot
+    with _levels_lock:
+        levels = _levels.get(snapshot)
+        if levels is None:
+            levels = _levels[snapshot] = LRU(READING_LEVELS_PER_VERSION)
+        found = levels.get(key)
+    if found is None:
+        found = _level(compute())
+        with _levels_lock:
+            levels.put(key, found)
+    return found
 
 
 class Section(ContentType):
@@ -326,17 +336,16 @@ class Section(ContentType):
 
     @staticmethod
     def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
-        return _records(info, "treatments", _ids_in_blocks(root.value.blocks, "treatment_ids"), root.locale)
+        return _records(info, "treatments", _ids_in_blocks(root.value.blocks, "treatment"), root.locale)
 
     @staticmethod
     def resolve_terms(root: At, info: GraphQLResolveInfo) -> list[At]:
-        return _records(info, "glossary", _ids_in_blocks(root.value.blocks, "term_ids"), root.locale)
+        return _records(info, "glossary", _ids_in_blocks(root.value.blocks, "term"), root.locale)
 
     @staticmethod
     def resolve_reading_level(root: At, info: GraphQLResolveInfo) -> dict[str, Any]:
         snapshot = context_of(info).snapshot
-        # section ids are unique only within their document: key by the section itself
-        return _cached_level(info, ("section", str(id(root.value)), root.locale),
+        return _cached_level(info, ("section", id(root.value), root.locale),
                              lambda: section_level(snapshot, root.value, root.locale))
 
 
@@ -418,24 +427,24 @@ class Document(ContentType):
     @staticmethod
     def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
         blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "treatments", _ids_in_blocks(blocks, "treatment_ids"), root.locale)
+        return _records(info, "treatments", _ids_in_blocks(blocks, "treatment"), root.locale)
 
     @staticmethod
     def resolve_care_team(root: At, info: GraphQLResolveInfo) -> list[At]:
         blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "roles", _ids_in_blocks(blocks, "role_ids"), root.locale)
+        return _records(info, "roles", _ids_in_blocks(blocks, "role"), root.locale)
 
     @staticmethod
     def resolve_decision_factors(root: At, info: GraphQLResolveInfo) -> list[At]:
         blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "factors", _ids_in_blocks(blocks, "factor_ids"), root.locale)
+        return _records(info, "factors", _ids_in_blocks(blocks, "factor"), root.locale)
 
     @staticmethod
     def resolve_glossary(root: At, info: GraphQLResolveInfo) -> list[At]:
         snapshot = context_of(info).snapshot
         blocks = [b for s in root.value.sections for b in s.blocks]
-        ids = _ids_in_blocks(blocks, "term_ids")
-        for tid in _ids_in_blocks(blocks, "treatment_ids"):
+        ids = _ids_in_blocks(blocks, "term")
+        for tid in _ids_in_blocks(blocks, "treatment"):
             ids += snapshot.treatments[tid].term_ids
         return _records(info, "glossary", list(dict.fromkeys(ids)), root.locale)
 

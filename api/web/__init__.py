@@ -2,5 +2,5 @@
 
 Both stand on these; nothing here imports either. ``negotiation`` reads the weighted headers
 (Accept-Language, Accept-Encoding), ``conditional`` the validators (ETag, Last-Modified,
-Cache-Control), ``lru`` is the one bounded cache every answer store uses.
+Cache-Control). The one bounded cache every store uses is :mod:`api.lru`, lower still.
 """
