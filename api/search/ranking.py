@@ -12,7 +12,7 @@ import heapq
 from functools import partial
 from itertools import chain
 
-from api.search.index import LocaleIndex, Token
+from api.search.index import LocaleIndex, Token, bm25_weights
 
 FEW = 50_000  # when some word has at most this many entries, find the entries all words share first
 DIRECT = 2_000  # and when at most this many, score them all
@@ -43,41 +43,44 @@ def _matching(index: LocaleIndex, expansions: list[list[Token]], sizes: list[int
     return matching
 
 
-def _scores(index: LocaleIndex, tokens: list[Token], entries: list[int]) -> list[float | None]:
-    """The entries' scores for one query word (None: the word does not occur in it).
+def _scores(index: LocaleIndex, tokens: list[Token], entries: list[int]) -> list[float]:
+    """The entries' scores for one query word (0.0: the word does not occur in it).
 
-    The binary searches run in C through ``map``: most of a query's time is here.
+    A score where the word occurs is above 0 (a weight and an idf, both above 0), so 0.0 can mark
+    "absent" and a word's best over its vocabulary words is ``max``, in C. The binary searches and
+    the weights run in C too, through ``map``: most of a query's time is here.
     """
     postings, frequencies, damping = index.postings, index.frequencies, index.damping
-    best: list[float | None] | None = None
+    best: list[float] | None = None
     for token in tokens:
-        boost = token.boost
         if token.dense is not None:
-            values = [boost * (tf * 2.2 / (tf + damping[entry])) if tf else None
-                      for entry, tf in zip(entries, map(token.dense.__getitem__, entries), strict=True)]
-            best = values if best is None else [
-                b if v is None or (b is not None and b >= v) else v for b, v in zip(best, values, strict=True)]
-            continue
-        places = map(partial(bisect.bisect_left, postings, lo=token.start, hi=token.end), entries)
-        end = token.end
-        values = [boost * (frequencies[place] * 2.2 / (frequencies[place] + damping[entry]))
-                  if place < end and postings[place] == entry else None
-                  for entry, place in zip(entries, places, strict=True)]
-        best = values if best is None else [
-            b if v is None or (b is not None and b >= v) else v for b, v in zip(best, values, strict=True)]
+            tfs = list(map(token.dense.__getitem__, entries))
+        else:
+            places = map(partial(bisect.bisect_left, postings, lo=token.start, hi=token.end), entries)
+            end = token.end
+            tfs = [frequencies[place] if place < end and postings[place] == entry else 0  # a posting's tf is >= 1
+                   for entry, place in zip(entries, places, strict=True)]
+        values = bm25_weights(tfs, entries, damping, token.boost)
+        best = values if best is None else list(map(max, best, values))
     assert best is not None
     return best
 
 
-def _totals(parts: list[list[float | None]]) -> list[float | None]:
-    """Each entry's total over the words, in the words' order (None: some word does not occur in it)."""
+def _totals(parts: list[list[float]]) -> list[float]:
+    """Each entry's total over the words, in the words' order (0.0: some word does not occur in it)."""
     totals = parts[0]
     for more in parts[1:]:
-        totals = [None if t is None or m is None else t + m for t, m in zip(totals, more, strict=True)]
+        totals = [t + m if t and m else 0.0 for t, m in zip(totals, more, strict=True)]
     return totals
 
 
 def _sum(parts: list[float]) -> float:
+    """``parts`` added left to right, as an entry's total is added over the query's words.
+
+    Not ``sum()``: that starts from 0 and, since Python 3.12, compensates rounding, so its result
+    can differ in the last bit from the totals it is compared with; a bound must be added exactly
+    as the totals are, or an entry tied with the last of the top could be wrongly ruled out.
+    """
     total = parts[0]
     for part in parts[1:]:
         total = total + part
@@ -89,7 +92,7 @@ def _scored(index: LocaleIndex, expansions: list[list[Token]], matching: set[int
     """Score the few entries every word occurs in."""
     entries = sorted(matching)
     totals = _totals([_scores(index, tokens, entries) for tokens in expansions])
-    return sorted(zip(entries, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))[:first]  # type: ignore[operator]
+    return sorted(zip(entries, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))[:first]
 
 
 def _every(index: LocaleIndex, expansions: list[list[Token]], first: int) -> list[tuple[int, float]]:
@@ -147,7 +150,7 @@ class _Stream:
         postings, frequencies, damping, boost = index.postings, index.frequencies, index.damping, token.boost
         entries = [postings[place] for place in places]
         tfs = [frequencies[place] for place in places]
-        return [boost * (tf * 2.2 / (tf + damping[entry])) for tf, entry in zip(tfs, entries, strict=True)], entries
+        return bm25_weights(tfs, entries, damping, boost), entries
 
     def take(self, count: int) -> tuple[list[float], list[int]]:
         """The next ``count`` or so entries (fewer at the end) and their scores for the word."""
@@ -168,7 +171,7 @@ class _Stream:
                 if lower:
                     found = _scores(self.index, [self.tokens[j]], [entries[i] for i in lower])
                     for i, value in zip(lower, found, strict=True):
-                        if value is not None and value > scores[i]:
+                        if value > scores[i]:
                             scores[i] = value
             return scores, entries
         heap, seen, scores, entries = self.heap, self.seen, [], []
@@ -250,11 +253,11 @@ def _top(index: LocaleIndex, expansions: list[list[Token]], first: int,
                 fresh = _promising(fresh, w, streams, best[0][0], -best[0][1])
             if fresh:
                 entries = [e for _, e in fresh]
-                own: list[float | None] = [s for s, _ in fresh]
+                own = [s for s, _ in fresh]
                 totals = _totals([own if v == w else _scores(index, tokens, entries)
                                   for v, tokens in enumerate(expansions)])
                 for entry, total in zip(entries, totals, strict=True):
-                    if total is None:
+                    if not total:  # some word does not occur in it
                         continue
                     if len(best) < first:
                         heapq.heappush(best, (total, -entry))

@@ -7,6 +7,7 @@ the folded text still match.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -57,11 +58,16 @@ def query_words(query: str, locale: str) -> list[str]:
     return list(dict.fromkeys(kept or words))
 
 
+@functools.lru_cache(maxsize=256)
+def _starting_with(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The whole words (runs of ``\\w``) that begin with one of ``words``: a run is found where it
+    starts, and taken to its end, whichever of the words it begins with."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\w*")
+
+
 def make_snippet(text: str, words: list[str]) -> tuple[str, list[tuple[int, int]]]:
     """A window of ``text`` around the first match, and the (start, length) of each matched word."""
-    folded = fold(text)
-    spans = [(m.start(), m.end()) for m in WORD.finditer(folded)
-             if any(m.group().startswith(w) for w in words)]
+    spans = [m.span() for m in _starting_with(tuple(words)).finditer(fold(text))] if words else []
     start = 0
     if spans and len(text) > SNIPPET_CHARS:
         start = max(0, spans[0][0] - SNIPPET_CHARS // 4)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.content.snapshot import load_file
 from api.search import fold, make_snippet, search
+from api.search.text import WORD
 from tests.server import ROOT
 
 
@@ -58,3 +61,12 @@ def test_empty_and_stopword_queries(snapshot) -> None:
     assert search(snapshot, "   ", "en") == []
     assert search(snapshot, "!!!", "es") == []
     assert search(snapshot, "the", "en")  # only stop words: searched as given
+
+
+@given(st.text(alphabet="aábcñ -.", max_size=60),
+       st.lists(st.text(alphabet="abcn", min_size=1, max_size=3), max_size=3))
+def test_the_marked_words_are_every_whole_word_that_begins_with_a_query_word(text: str, words: list[str]) -> None:
+    shown, highlights = make_snippet(text, words)
+    plain = [(m.start(), m.end() - m.start()) for m in WORD.finditer(fold(text))
+             if any(m.group().startswith(w) for w in words)]
+    assert shown == text and highlights == plain  # short texts are shown whole, so offsets are the text's

@@ -175,3 +175,11 @@ def test_the_index_keeps_no_copy_of_the_text() -> None:
     assert index.entries.sources[0] is document
     assert index.entries[0].title is document.title.get("es")
     assert index.frequencies.itemsize == 1  # every weighted frequency fits in a byte here
+
+
+@given(st.lists(st.tuples(st.integers(0, 300), st.floats(0.3, 20.0)), max_size=40), st.floats(0.01, 30.0))
+def test_the_weights_of_a_list_are_the_weights_one_by_one_to_the_bit(pairs, boost) -> None:
+    tfs = [tf for tf, _ in pairs]
+    damping = array("d", [d for _, d in pairs])
+    weights = search_index.bm25_weights(tfs, list(range(len(pairs))), damping, boost)
+    assert weights == [boost * search_index.bm25_weight(tf, d) for tf, d in pairs]
