@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from api.content.snapshot import Snapshot
 from api.embed import headers
-from api.embed.params import NotOurs, parse
+from api.embed.params import NotAnEmbed, parse
 from api.embed.served import Served
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
@@ -76,7 +76,7 @@ def answer(request: Request, settings: Settings, snapshot: Snapshot) -> dict[str
     try:
         query = parse_qs(parts.query, keep_blank_values=True, max_num_fields=20)
         req = parse(snapshot, parts.path.removeprefix(prefix), query, None)
-    except (NotOurs, ValueError):
+    except (NotAnEmbed, ValueError):
         raise OEmbedError(404, "That URL is not an embed on this server.") from None
     read = Reader(snapshot, req.locale)
     title = read.shown(req.document.title).text

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api.content.snapshot import Snapshot
 from api.embed import headers
-from api.embed.params import EmbedRequest, NotOurs, parse, query_of
+from api.embed.params import EmbedRequest, NotAnEmbed, parse, query_of
 from api.embed.served import Served
 from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
@@ -42,7 +42,7 @@ def render_page(snapshot: Snapshot, req: EmbedRequest, urls: Urls) -> bytes:
                   parent_origin=req.origin, static=urls.static, oembed_href=oembed).encode()
 
 
-def not_found_page(snapshot: Snapshot, error: NotOurs, urls: Urls, frame_sources: tuple[str, ...]) -> Response:
+def not_found_page(snapshot: Snapshot, error: NotAnEmbed, urls: Urls, frame_sources: tuple[str, ...]) -> Response:
     read = Reader(snapshot, error.locale)
     labels = {"notFoundTitle": read.label("embed.notFoundTitle"), "notFoundBody": read.label("embed.notFoundBody"),
               "readFullPage": read.label("embed.readFullPage"), "poweredBy": read.label("embed.poweredBy")}
@@ -61,7 +61,7 @@ async def embed_page(request: Request, served: Served) -> Response:
     try:
         req = parse(snapshot, request.path_params["slug"], query_of(request.query_params.multi_items()),
                     request.headers.get("accept-language"))
-    except NotOurs as error:
+    except NotAnEmbed as error:
         return not_found_page(snapshot, error, urls, frame_sources)
     key = page_key(snapshot, req, urls)
     tag = conditional.etag(*key)
@@ -86,5 +86,5 @@ async def embed_page(request: Request, served: Served) -> Response:
 async def embed_not_found(request: Request, served: Served) -> Response:
     """Any other path under ``/embed``: the same 404 page, never the framework's plain text."""
     snapshot, settings = served.live.current, served.settings
-    return not_found_page(snapshot, NotOurs(snapshot.content.default_locale), Urls.of(request, settings.public_url),
+    return not_found_page(snapshot, NotAnEmbed(snapshot.content.default_locale), Urls.of(request, settings.public_url),
                           tuple(settings.frame_ancestors))

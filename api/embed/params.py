@@ -1,7 +1,7 @@
 """The embed URL's parameters, checked before anything is looked up or shown.
 
 A partner types these by hand and a crawler replays them mangled, so every value is checked
-against what the content really has; anything else is :class:`NotOurs`, which the routes turn
+against what the content really has; anything else is :class:`NotAnEmbed`, which the routes turn
 into a calm "page not found" in the reader's language. Values are never echoed back.
 """
 
@@ -24,7 +24,7 @@ MAX_VALUE = 255
 KNOWN = ("lang", "section", "origin")
 
 
-class NotOurs(Exception):
+class NotAnEmbed(Exception):
     """The URL names no embed we have; ``locale`` is the language to say so in."""
 
     def __init__(self, locale: str, slug: str | None = None) -> None:
@@ -57,34 +57,34 @@ def parse(snapshot: Snapshot, slug: str, query: Mapping[str, Sequence[str]],
           accept_language: str | None) -> EmbedRequest:
     """Check ``slug`` and the query (name → every value given) against ``snapshot``.
 
-    Other parameters (a partner's tracking tags) are ignored. Raises :class:`NotOurs`.
+    Other parameters (a partner's tracking tags) are ignored. Raises :class:`NotAnEmbed`.
     """
     default = snapshot.content.default_locale
     try:
         tag = _one(query, "lang")
     except ValueError:
-        raise NotOurs(default) from None
+        raise NotAnEmbed(default) from None
     if tag is None:
         locale = negotiate(accept_language, snapshot.locales, default)
     else:
         try:
             locale = resolve(tag, snapshot.locales)
         except UnsupportedLocale:
-            raise NotOurs(default) from None
+            raise NotAnEmbed(default) from None
     document = snapshot.documents.get(slug) if len(slug) <= MAX_VALUE and KEBAB.match(slug) else None
     if document is None:
-        raise NotOurs(locale)
+        raise NotAnEmbed(locale)
     try:
         section_id, origin = _one(query, "section"), _one(query, "origin")
     except ValueError:
-        raise NotOurs(locale, slug) from None
+        raise NotAnEmbed(locale, slug) from None
     section = None
     if section_id is not None:
         section = next((s for s in document.sections if s.id == section_id), None)
         if section is None:
-            raise NotOurs(locale, slug)
+            raise NotAnEmbed(locale, slug)
     if origin is not None and not ORIGIN.match(origin):
-        raise NotOurs(locale, slug)
+        raise NotAnEmbed(locale, slug)
     return EmbedRequest(document, section, locale, origin, negotiated=tag is None)
 
 

@@ -1,6 +1,6 @@
 """What one embed page shows, read from one snapshot in one language: plain data for the templates.
 
-Nothing here knows about HTTP or HTML. Each text is a :class:`Shown`, which remembers the language
+Nothing here knows about HTTP or HTML. Each text is a :class:`ShownText`, which remembers the language
 it is really in: when a text is missing in the page's language, its fallback is shown and the
 template marks that element with its own ``lang``, so a screen reader switches voice instead of
 reading English words with Spanish rules.
@@ -38,7 +38,7 @@ LABELS = {
 
 
 @dataclass(frozen=True)
-class Shown:
+class ShownText:
     """A text as shown; ``lang`` is set only when it is not in the page's language."""
 
     text: str
@@ -50,12 +50,12 @@ class Term:
     """A glossary word in a sentence, with its plain definition."""
 
     text: str
-    label: Shown  # "What “tumor” means"
-    definition: Shown
+    label: ShownText  # "What “tumor” means"
+    definition: ShownText
 
 
 @dataclass(frozen=True)
-class Rich:
+class MarkedText:
     """Running text with its first uses of glossary terms picked out."""
 
     parts: tuple[str | Term, ...]
@@ -69,16 +69,16 @@ class Rich:
 @dataclass(frozen=True)
 class Card:
     id: str
-    name: Shown
-    summary: Rich
-    how_it_works: Rich
-    facts: tuple[Rich, ...]
+    name: ShownText
+    summary: MarkedText
+    how_it_works: MarkedText
+    facts: tuple[MarkedText, ...]
 
 
 @dataclass(frozen=True)
 class Entry:
-    name: Shown
-    description: Rich
+    name: ShownText
+    description: MarkedText
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,12 @@ class BlockView:
 
     kind: str
     id: str
-    text: Rich | None = None
-    items: tuple[Rich, ...] = ()
+    text: MarkedText | None = None
+    items: tuple[MarkedText, ...] = ()
     cards: tuple[Card, ...] = ()
     entries: tuple[Entry, ...] = ()
 
-    def texts(self) -> tuple[Rich, ...]:
+    def texts(self) -> tuple[MarkedText, ...]:
         """Every running text of the block, in reading order."""
         out = [*([self.text] if self.text else []), *self.items]
         for card in self.cards:
@@ -103,14 +103,14 @@ class BlockView:
 @dataclass(frozen=True)
 class SectionView:
     id: str
-    heading: Shown
+    heading: ShownText
     blocks: tuple[BlockView, ...]
 
 
 @dataclass(frozen=True)
 class SourceView:
-    title: Shown
-    publisher: Shown
+    title: ShownText
+    publisher: ShownText
     url: str | None
     retrieved: dt.date
     retrieved_text: str
@@ -119,7 +119,7 @@ class SourceView:
 @dataclass(frozen=True)
 class Link:
     href: str
-    label: Shown
+    label: ShownText
     hreflang: str
 
 
@@ -128,19 +128,19 @@ class PageView:
     """A document, or one section of it, in one language."""
 
     locale: str
-    title: Shown
-    summary: Shown
-    heading: Shown  # the h1: the document's title, or the section's heading
+    title: ShownText
+    summary: ShownText
+    heading: ShownText  # the h1: the document's title, or the section's heading
     page_title: str  # <title>, and the iframe's title on a partner page
     single_section: bool
     level: int  # heading level of the sections' headings (blocks nest below it)
     sections: tuple[SectionView, ...]
-    labels: dict[str, Shown]
+    labels: dict[str, ShownText]
     last_reviewed: dt.date
     last_reviewed_text: str
-    reviewed_by: Shown
+    reviewed_by: ShownText
     sources: tuple[SourceView, ...]
-    disclaimer: Shown
+    disclaimer: ShownText
     languages: tuple[Link, ...]
     full_page_href: str | None
 
@@ -166,12 +166,12 @@ class Reader:
         self.locale = locale
         self.chain = fallback_chain(snapshot, locale)
 
-    def shown(self, value: LocalizedText | None) -> Shown:
+    def shown(self, value: LocalizedText | None) -> ShownText:
         found = value.first(self.chain) if value is not None else None
         if found is None:
-            return Shown("")
+            return ShownText("")
         code, text = found
-        return Shown(text, None if code == self.locale else code)
+        return ShownText(text, None if code == self.locale else code)
 
     def date(self, day: dt.date) -> str:
         """``day`` in words, with the month names and pattern of the first language in the chain
@@ -182,10 +182,10 @@ class Reader:
                 return format_date(day, months.get(code), pattern.get(code))
         return format_date(day, None, None)
 
-    def label(self, key: str) -> Shown:
+    def label(self, key: str) -> ShownText:
         return self.shown(self.snapshot.strings.get(key))
 
-    def rich(self, value: LocalizedText, term_ids: list[str], used: set[str]) -> Rich:
+    def rich(self, value: LocalizedText, term_ids: list[str], used: set[str]) -> MarkedText:
         """``value`` with the first use of each of ``term_ids`` not yet in ``used`` marked."""
         shown = self.shown(value)
         language = shown.lang or self.locale
@@ -196,7 +196,7 @@ class Reader:
                 also = term.also_matches.root.get(language, []) if term.also_matches else []
                 forms[term_id] = [t for t in [term.term.get(language), *also] if t]
         parts = split(shown.text, first_uses([shown.text], forms, used)[0])
-        return Rich(tuple(self._term(shown.text, p) if isinstance(p, Use) else p for p in parts), shown.lang)
+        return MarkedText(tuple(self._term(shown.text, p) if isinstance(p, Use) else p for p in parts), shown.lang)
 
     def _term(self, text: str, use: Use) -> Term:
         term = self.snapshot.glossary[use.term_id]
@@ -204,7 +204,7 @@ class Reader:
         label = self.label("embed.definitionOf")
         return Term(
             text=text[use.start:use.end],
-            label=Shown(label.text.replace("{term}", name.text), label.lang),
+            label=ShownText(label.text.replace("{term}", name.text), label.lang),
             definition=self.shown(term.definition),
         )
 
@@ -256,7 +256,7 @@ def language_links(snapshot: Snapshot, locale: str, section: str | None, href: H
     for loc in others:
         # With two languages, embed.otherLanguage is written in the other one ("En español").
         text = label.get(locale) if label is not None and len(others) == 1 else None
-        links.append(Link(href(loc.code, section), Shown(text or loc.native_name, loc.code), loc.code))
+        links.append(Link(href(loc.code, section), ShownText(text or loc.native_name, loc.code), loc.code))
     return tuple(links)
 
 

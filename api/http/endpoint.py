@@ -62,7 +62,7 @@ TRIM_EVERY_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
-class Prepared:
+class CheckedQuery:
     """A parsed and validated query, kept per query text."""
 
     document: DocumentNode | None
@@ -71,7 +71,7 @@ class Prepared:
 
 
 @dataclass(frozen=True)
-class Ready:
+class FinishedAnswer:
     """A finished answer: status and bytes, kept per content version and request."""
 
     status: int
@@ -148,8 +148,9 @@ class GraphQLEndpoint:
         self.rules = [*specified_rules, limits_rule(settings.limits)]
         if not settings.introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.prepared: LRU[str, Prepared] = LRU(settings.document_cache_entries)
-        self.responses: LRU[str, Ready] = LRU(settings.response_cache_entries if settings.response_cache else 0)
+        self.prepared: LRU[str, CheckedQuery] = LRU(settings.document_cache_entries)
+        self.responses: LRU[str, FinishedAnswer] = LRU(
+            settings.response_cache_entries if settings.response_cache else 0)
         self.persisted = PersistedQueries(settings.persisted_query_entries)
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
         self.held: LRU[HeldKey, HeldAnswer] = LRU(self.responses.size)
@@ -263,27 +264,27 @@ class GraphQLEndpoint:
             self._trimmed_at = now
             give_back_freed_memory()
 
-    def _prepare(self, query: str) -> Prepared:
+    def _prepare(self, query: str) -> CheckedQuery:
         prepared = self.prepared.get(query)
         if prepared is not None:
             return prepared
         try:
             document = parse(query, no_location=False, max_tokens=self.limits.max_tokens)
         except GraphQLSyntaxError as exc:
-            prepared = Prepared(None, [exc])
+            prepared = CheckedQuery(None, [exc])
         else:
             errors = validate(schema.graphql_schema, document, self.rules, max_errors=20)
-            prepared = Prepared(None if errors else document, errors)
+            prepared = CheckedQuery(None if errors else document, errors)
         self.prepared.put(query, prepared)
         return prepared
 
     def _execute(self, request: Request, query: str, params: Params, media_type: str, is_get: bool,
-                 live: Any, snapshot: Any, locale: str) -> Ready | Response:
+                 live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
         prepared = self._prepare(query)
         if prepared.document is None:
             status = 400 if media_type == GRAPHQL_RESPONSE else 200
             body = {"errors": [e.formatted for e in prepared.errors]}
-            return Ready(status, _dumps(body), cacheable=False)
+            return FinishedAnswer(status, _dumps(body), cacheable=False)
         try:
             operation = get_operation_ast(prepared.document, params.operation_name)
         except GraphQLError:
@@ -291,7 +292,7 @@ class GraphQLEndpoint:
         if operation is None:
             message = (f"Unknown operation named {params.operation_name!r}." if params.operation_name
                        else "The document has several operations; say which one with `operationName`.")
-            return Ready(400 if media_type == GRAPHQL_RESPONSE else 200,
+            return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200,
                          _dumps({"errors": [{"message": message}]}), cacheable=False)
         if operation.operation is not OperationType.QUERY:
             kind = operation.operation.value
@@ -308,7 +309,7 @@ class GraphQLEndpoint:
         return self._finish(request, result, context, media_type)
 
     def _finish(self, request: Request, result: ExecutionResult, context: RequestContext,
-                media_type: str) -> Ready:
+                media_type: str) -> FinishedAnswer:
         body: dict[str, Any] = {}
         internal = False
         if result.errors:
@@ -325,11 +326,11 @@ class GraphQLEndpoint:
                     body["errors"].append(error.formatted)
         if result.data is None and result.errors and not internal:
             # variables that could not be coerced: a request error, not an execution result
-            return Ready(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False)
+            return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False)
         body["data"] = result.data
         if context.fallbacks:
             body["extensions"] = {"localeFallbacks": context.fallbacks}
-        return Ready(200, _dumps(body), cacheable=not internal)
+        return FinishedAnswer(200, _dumps(body), cacheable=not internal)
 
     def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
                  last_modified: str | None, locale: str | None = None, encoding: str | None = None) -> Response:

@@ -1,6 +1,6 @@
 """How schema objects carry their language, and how a text is picked with an honest fallback.
 
-Every object the schema returns is an :class:`At`: a content record plus the locale it is being
+Every object the schema returns is a :class:`RecordInLocale`: a content record plus the locale it is being
 read in. Fields resolve by name from the record; a :class:`LocalizedText` becomes the string in
 that locale, or, when that language has no text, the fallback locale's string, with the path of
 the field recorded in the response's ``extensions.localeFallbacks`` so a client is never silently
@@ -36,7 +36,7 @@ class RequestContext:
 
 
 @dataclass(frozen=True, slots=True)
-class At:
+class RecordInLocale:
     """A content record read in one locale."""
 
     value: Any
@@ -83,12 +83,12 @@ def localize(value: Any, locale: str, info: GraphQLResolveInfo) -> Any:
     if isinstance(value, LocalizedList):
         return value.root.get(locale) or []
     if isinstance(value, BaseModel):
-        return At(value, locale)
+        return RecordInLocale(value, locale)
     if isinstance(value, list):
         return [localize(item, locale, info) for item in value]
     return value
 
 
-def localized_resolver(attname: str, default: Any, root: At, info: GraphQLResolveInfo, **_: Any) -> Any:
+def localized_resolver(attname: str, default: Any, root: RecordInLocale, info: GraphQLResolveInfo, **_: Any) -> Any:
     """Default resolver of every content type: the record's attribute, read in the root's locale."""
     return localize(getattr(root.value, attname, default), root.locale, info)

@@ -110,7 +110,7 @@ if UNSUPPORTED:  # pragma: no cover - only on a graphql-core this planner was no
 CALL, LOCALIZED, ATTRIBUTE, TYPENAME = range(4)
 
 
-class _Bail(Exception):
+class _GraphQLCoreAnswers(Exception):
     """The plan would not give graphql-core's answer here; graphql-core gives it."""
 
 
@@ -155,7 +155,7 @@ class Plan:
             operation = None
         root = schema.query_type
         if operation is None or operation.operation is not OperationType.QUERY or root is None:
-            raise _Bail
+            raise _GraphQLCoreAnswers
         self.root = root
         self.steps = self._steps(root, collect_fields(schema, self.fragments, {}, root, operation.selection_set))
 
@@ -169,7 +169,7 @@ class Plan:
         for name, nodes in fields.items():
             field_name = nodes[0].name.value
             if field_name in {"__schema", "__type"}:
-                raise _Bail
+                raise _GraphQLCoreAnswers
             definition = TypeNameMetaFieldDef if field_name == "__typename" else parent.fields.get(field_name)
             if definition is None:
                 continue  # as graphql-core: a field the type does not have is left out
@@ -202,7 +202,7 @@ class Plan:
             return self._abstract(type_, nodes)
         if is_object_type(type_):
             return self._object(type_, nodes)  # type: ignore[arg-type]
-        raise _Bail  # pragma: no cover - every output type is one of the above
+        raise _GraphQLCoreAnswers  # pragma: no cover - every output type is one of the above
 
     def _object(self, type_: GraphQLObjectType, nodes: list[FieldNode]) -> Completer:
         steps = self._steps(type_, collect_sub_fields(self.schema, self.fragments, {}, type_, nodes))
@@ -212,7 +212,7 @@ class Plan:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception) or (is_type_of is not None and not is_type_of(value, info)):
-                raise _Bail
+                raise _GraphQLCoreAnswers
             return _fields(steps, name, value, path, run)
 
         return complete_object
@@ -225,15 +225,15 @@ class Plan:
             if value is None or value is Undefined:
                 return None
             if isinstance(value, Exception):
-                raise _Bail
+                raise _GraphQLCoreAnswers
             name = resolve_type(value, info, type_)
             if not isinstance(name, str):
-                raise _Bail
+                raise _GraphQLCoreAnswers
             completer = by_name.get(name)
             if completer is None:
                 runtime = self.schema.get_type(name)
                 if runtime is None or not is_object_type(runtime) or not self.schema.is_sub_type(type_, runtime):
-                    raise _Bail
+                    raise _GraphQLCoreAnswers
                 completer = by_name[name] = self._object(runtime, nodes)  # type: ignore[arg-type]
             return completer(value, info, path, run)
 
@@ -258,7 +258,7 @@ def _non_null(inner: Completer) -> Completer:
     def complete_non_null(value: Any, info: Any, path: Any, run: RequestPart) -> Any:
         completed = inner(value, info, path, run)
         if completed is None:
-            raise _Bail
+            raise _GraphQLCoreAnswers
         return completed
 
     return complete_non_null
@@ -269,7 +269,7 @@ def _list(inner: Completer, items_need_info: bool) -> Completer:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception) or (type(value) is not list and not is_iterable(value)):
-            raise _Bail
+            raise _GraphQLCoreAnswers
         if not items_need_info:
             return [inner(item, None, None, run) for item in value]
         return [inner(item, info, _new(Path, (path, index, None)), run) for index, item in enumerate(value)]
@@ -287,10 +287,10 @@ def _leaf(type_: Any) -> Completer:
         if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
-            raise _Bail
+            raise _GraphQLCoreAnswers
         serialized = serialize(value)
         if serialized is None or serialized is Undefined:
-            raise _Bail
+            raise _GraphQLCoreAnswers
         return serialized
 
     return complete_leaf
@@ -360,7 +360,7 @@ class Planner:
         if not directives.found and UNSUPPORTED is None:  # @skip/@include depend on variables: not planned
             try:
                 plan = Plan(self.schema, document, operation_name)
-            except _Bail:
+            except _GraphQLCoreAnswers:
                 plan = None
         plans[operation_name] = plan
         return plan
@@ -376,7 +376,7 @@ class Planner:
             if not isinstance(context, list):
                 try:
                     return ExecutionResult(plan.run(context), None), context_value
-                except (_Bail, GraphQLError):
+                except (_GraphQLCoreAnswers, GraphQLError):
                     self.fallbacks["errors"] += 1
                     log.debug("an answer with errors: graphql-core writes it")
                 except Exception as exc:  # a broken plan or resolver: graphql-core answers, and we say so

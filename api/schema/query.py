@@ -8,7 +8,7 @@ import graphene
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from api import search as search_index
-from api.schema.localize import At, context_of, pick_locale
+from api.schema.localize import RecordInLocale, context_of, pick_locale
 from api.schema.sync import SYNC_PAGE_ARGS, SyncPage, resolve_sync_page
 from api.schema.types import (
     Document,
@@ -187,48 +187,51 @@ class Query(graphene.ObjectType):
         ]
 
     @staticmethod
-    def resolve_documents(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+    def resolve_documents(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[RecordInLocale]:
         code = pick_locale(info, locale)
-        return [At(d, code) for d in context_of(info).snapshot.content.documents]
+        return [RecordInLocale(d, code) for d in context_of(info).snapshot.content.documents]
 
     @staticmethod
-    def resolve_document(root: Any, info: GraphQLResolveInfo, slug: str, locale: str | None = None) -> At | None:
+    def resolve_document(root: Any, info: GraphQLResolveInfo, slug: str,
+                         locale: str | None = None) -> RecordInLocale | None:
         code = pick_locale(info, locale)
         found = context_of(info).snapshot.documents.get(slug)
-        return At(found, code) if found else None
+        return RecordInLocale(found, code) if found else None
 
     @staticmethod
     def resolve_treatments(
         root: Any, info: GraphQLResolveInfo, category: str | None = None, locale: str | None = None
-    ) -> list[At]:
+    ) -> list[RecordInLocale]:
         code = pick_locale(info, locale)
         treatments = context_of(info).snapshot.content.treatments
-        return [At(t, code) for t in treatments if category is None or t.category == category]
+        return [RecordInLocale(t, code) for t in treatments if category is None or t.category == category]
 
     @staticmethod
-    def resolve_treatment(root: Any, info: GraphQLResolveInfo, id: str, locale: str | None = None) -> At | None:
+    def resolve_treatment(root: Any, info: GraphQLResolveInfo, id: str,
+                         locale: str | None = None) -> RecordInLocale | None:
         code = pick_locale(info, locale)
         found = context_of(info).snapshot.treatments.get(id)
-        return At(found, code) if found else None
+        return RecordInLocale(found, code) if found else None
 
     @staticmethod
-    def resolve_treatment_categories(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+    def resolve_treatment_categories(root: Any, info: GraphQLResolveInfo,
+                         locale: str | None = None) -> list[RecordInLocale]:
         code = pick_locale(info, locale)
-        return [At(c, code) for c in context_of(info).snapshot.content.treatment_categories]
+        return [RecordInLocale(c, code) for c in context_of(info).snapshot.content.treatment_categories]
 
     @staticmethod
-    def resolve_glossary(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[At]:
+    def resolve_glossary(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[RecordInLocale]:
         code = pick_locale(info, locale)
-        return [At(g, code) for g in context_of(info).snapshot.content.glossary]
+        return [RecordInLocale(g, code) for g in context_of(info).snapshot.content.glossary]
 
     @staticmethod
     def resolve_strings(
         root: Any, info: GraphQLResolveInfo, locale: str | None = None, keys: list[str] | None = None
-    ) -> list[At]:
+    ) -> list[RecordInLocale]:
         code = pick_locale(info, locale)
         strings = context_of(info).snapshot.content.strings
         wanted = set(keys) if keys is not None else None
-        return [At(s, code) for s in strings if wanted is None or s.key in wanted]
+        return [RecordInLocale(s, code) for s in strings if wanted is None or s.key in wanted]
 
     @staticmethod
     def resolve_search(
@@ -255,7 +258,7 @@ class Query(graphene.ObjectType):
         full, slugs, removed = _changed_since(info, since)
         docs = [
             {"slug": slug, "locale": code, "version": ctx.snapshot.document_versions[slug],
-             "document": At(ctx.snapshot.documents[slug], code)}
+             "document": RecordInLocale(ctx.snapshot.documents[slug], code)}
             for slug in slugs for code in codes
         ]
         return {"version": ctx.snapshot.version, "since": since, "full_sync": full, "locales": codes,

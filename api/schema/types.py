@@ -16,7 +16,7 @@ from graphql import GraphQLResolveInfo
 from api.content import model
 from api.content.readability import document_level, section_level
 from api.lru import LRU
-from api.schema.localize import At, context_of, localize, localized_resolver
+from api.schema.localize import RecordInLocale, context_of, localize, localized_resolver
 
 
 class ContentType(graphene.ObjectType):
@@ -30,10 +30,10 @@ class ContentType(graphene.ObjectType):
         super().__init_subclass_with_meta__(default_resolver=default_resolver or localized_resolver, **options)
 
 
-def _records(info: GraphQLResolveInfo, table: str, ids: list[str], locale: str) -> list[At]:
+def _records(info: GraphQLResolveInfo, table: str, ids: list[str], locale: str) -> list[RecordInLocale]:
     snapshot = context_of(info).snapshot
     records = getattr(snapshot, table)
-    return [At(records[i], locale) for i in ids if i in records]
+    return [RecordInLocale(records[i], locale) for i in ids if i in records]
 
 
 class ReadingLevel(graphene.ObjectType):
@@ -77,7 +77,7 @@ class GlossaryTerm(ContentType):
     )
 
     @staticmethod
-    def resolve_also_matches(root: At, info: GraphQLResolveInfo) -> list[str]:
+    def resolve_also_matches(root: RecordInLocale, info: GraphQLResolveInfo) -> list[str]:
         forms = root.value.also_matches
         return list(forms.root.get(root.locale, [])) if forms else []
 
@@ -139,9 +139,9 @@ class TreatmentCategory(ContentType):
     )
 
     @staticmethod
-    def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         snapshot = context_of(info).snapshot
-        return [At(t, root.locale) for t in snapshot.content.treatments if t.category == root.value.id]
+        return [RecordInLocale(t, root.locale) for t in snapshot.content.treatments if t.category == root.value.id]
 
 
 class Treatment(ContentType):
@@ -162,15 +162,15 @@ class Treatment(ContentType):
     )
 
     @staticmethod
-    def resolve_category(root: At, info: GraphQLResolveInfo) -> At:
-        return At(context_of(info).snapshot.categories[root.value.category], root.locale)
+    def resolve_category(root: RecordInLocale, info: GraphQLResolveInfo) -> RecordInLocale:
+        return RecordInLocale(context_of(info).snapshot.categories[root.value.category], root.locale)
 
     @staticmethod
-    def resolve_institution_facts(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_institution_facts(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "facts", root.value.institution_facts, root.locale)
 
     @staticmethod
-    def resolve_terms(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_terms(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "glossary", root.value.term_ids, root.locale)
 
 
@@ -188,7 +188,7 @@ class Block(graphene.Interface):
     )
 
     @classmethod
-    def resolve_type(cls, instance: At, info: GraphQLResolveInfo) -> type[graphene.ObjectType]:
+    def resolve_type(cls, instance: RecordInLocale, info: GraphQLResolveInfo) -> type[graphene.ObjectType]:
         return _BLOCK_TYPES[type(instance.value)]
 
 
@@ -197,12 +197,12 @@ class _BlockType(ContentType):
         abstract = True
 
     @staticmethod
-    def resolve_type(root: At, info: GraphQLResolveInfo) -> str:
+    def resolve_type(root: RecordInLocale, info: GraphQLResolveInfo) -> str:
         # Named explicitly: otherwise graphene would take Block.resolve_type (type resolution).
         return root.value.type
 
     @staticmethod
-    def resolve_terms(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_terms(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "glossary", root.value.term_ids, root.locale)
 
 
@@ -238,7 +238,7 @@ class TreatmentsBlock(_BlockType):
     treatments = graphene.List(graphene.NonNull(Treatment), required=True, description="The treatments.")
 
     @staticmethod
-    def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "treatments", root.value.treatment_ids, root.locale)
 
 
@@ -250,7 +250,7 @@ class CareTeamBlock(_BlockType):
     roles = graphene.List(graphene.NonNull(CareTeamRole), required=True, description="The roles.")
 
     @staticmethod
-    def resolve_roles(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_roles(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "roles", root.value.role_ids, root.locale)
 
 
@@ -262,7 +262,7 @@ class DecisionFactorsBlock(_BlockType):
     factors = graphene.List(graphene.NonNull(DecisionFactor), required=True, description="The factors.")
 
     @staticmethod
-    def resolve_factors(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_factors(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "factors", root.value.factor_ids, root.locale)
 
 
@@ -335,15 +335,15 @@ class Section(ContentType):
     )
 
     @staticmethod
-    def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "treatments", _ids_in_blocks(root.value.blocks, "treatment"), root.locale)
 
     @staticmethod
-    def resolve_terms(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_terms(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "glossary", _ids_in_blocks(root.value.blocks, "term"), root.locale)
 
     @staticmethod
-    def resolve_reading_level(root: At, info: GraphQLResolveInfo) -> dict[str, Any]:
+    def resolve_reading_level(root: RecordInLocale, info: GraphQLResolveInfo) -> dict[str, Any]:
         snapshot = context_of(info).snapshot
         return _cached_level(info, ("section", id(root.value), root.locale),
                              lambda: section_level(snapshot, root.value, root.locale))
@@ -392,55 +392,55 @@ class Document(ContentType):
     )
 
     @staticmethod
-    def resolve_locale(root: At, info: GraphQLResolveInfo) -> str:
+    def resolve_locale(root: RecordInLocale, info: GraphQLResolveInfo) -> str:
         return root.locale
 
     @staticmethod
-    def resolve_version(root: At, info: GraphQLResolveInfo) -> str:
+    def resolve_version(root: RecordInLocale, info: GraphQLResolveInfo) -> str:
         return context_of(info).snapshot.document_versions[root.value.slug]
 
     @staticmethod
-    def resolve_reviewed_by(root: At, info: GraphQLResolveInfo) -> str | None:
+    def resolve_reviewed_by(root: RecordInLocale, info: GraphQLResolveInfo) -> str | None:
         return localize(root.value.review.reviewed_by, root.locale, info)
 
     @staticmethod
-    def resolve_last_reviewed(root: At, info: GraphQLResolveInfo) -> Any:
+    def resolve_last_reviewed(root: RecordInLocale, info: GraphQLResolveInfo) -> Any:
         return root.value.review.last_reviewed
 
     @staticmethod
-    def resolve_last_updated(root: At, info: GraphQLResolveInfo) -> Any:
+    def resolve_last_updated(root: RecordInLocale, info: GraphQLResolveInfo) -> Any:
         return root.value.review.last_updated
 
     @staticmethod
-    def resolve_sources(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_sources(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         return _records(info, "sources", root.value.source_ids, root.locale)
 
     @staticmethod
-    def resolve_institution(root: At, info: GraphQLResolveInfo) -> At:
-        return At(context_of(info).snapshot.content.institution, root.locale)
+    def resolve_institution(root: RecordInLocale, info: GraphQLResolveInfo) -> RecordInLocale:
+        return RecordInLocale(context_of(info).snapshot.content.institution, root.locale)
 
     @staticmethod
-    def resolve_section(root: At, info: GraphQLResolveInfo, id: str) -> At | None:
+    def resolve_section(root: RecordInLocale, info: GraphQLResolveInfo, id: str) -> RecordInLocale | None:
         found = next((s for s in root.value.sections if s.id == id), None)
-        return At(found, root.locale) if found else None
+        return RecordInLocale(found, root.locale) if found else None
 
     @staticmethod
-    def resolve_treatments(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         blocks = [b for s in root.value.sections for b in s.blocks]
         return _records(info, "treatments", _ids_in_blocks(blocks, "treatment"), root.locale)
 
     @staticmethod
-    def resolve_care_team(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_care_team(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         blocks = [b for s in root.value.sections for b in s.blocks]
         return _records(info, "roles", _ids_in_blocks(blocks, "role"), root.locale)
 
     @staticmethod
-    def resolve_decision_factors(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_decision_factors(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         blocks = [b for s in root.value.sections for b in s.blocks]
         return _records(info, "factors", _ids_in_blocks(blocks, "factor"), root.locale)
 
     @staticmethod
-    def resolve_glossary(root: At, info: GraphQLResolveInfo) -> list[At]:
+    def resolve_glossary(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         snapshot = context_of(info).snapshot
         blocks = [b for s in root.value.sections for b in s.blocks]
         ids = _ids_in_blocks(blocks, "term")
@@ -449,13 +449,13 @@ class Document(ContentType):
         return _records(info, "glossary", list(dict.fromkeys(ids)), root.locale)
 
     @staticmethod
-    def resolve_reading_level(root: At, info: GraphQLResolveInfo) -> dict[str, Any]:
+    def resolve_reading_level(root: RecordInLocale, info: GraphQLResolveInfo) -> dict[str, Any]:
         snapshot = context_of(info).snapshot
         return _cached_level(info, ("document", root.value.slug, root.locale),
                              lambda: document_level(snapshot, root.value, root.locale))
 
     @staticmethod
-    def resolve_reading_levels(root: At, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    def resolve_reading_levels(root: RecordInLocale, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
         snapshot = context_of(info).snapshot
         return [
             _cached_level(info, ("document", root.value.slug, code),

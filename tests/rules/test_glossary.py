@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.content.snapshot import load_file
-from api.embed.view import BlockView, Rich, page_view
+from api.embed.view import BlockView, MarkedText, page_view
 from api.embed.view import Term as ShownTerm
 from mobile import i18n, views
 from mobile import snapshot as bundled
@@ -108,7 +108,7 @@ def test_split_keeps_every_character_in_order() -> None:
     assert "".join(p if isinstance(p, str) else text[p.start:p.end] for p in parts) == text
 
 
-def _marked_texts(block: BlockView) -> list[Rich]:
+def _marked_texts(block: BlockView) -> list[MarkedText]:
     """The texts of an embed block the phone shows too (of a card, only its summary)."""
     if block.text:
         return [block.text]
