@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from api.content.sync_tokens import DEFAULT_KEY
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
     if not value:
         return default
     try:
@@ -25,8 +26,8 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
     if not value:
         return default
     try:
@@ -38,8 +39,8 @@ def _float(name: str, default: float) -> float:
     return number
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
     if not value:
         return default
     if value in {"1", "true", "yes", "on"}:
@@ -49,8 +50,8 @@ def _bool(name: str, default: bool) -> bool:
     raise SystemExit(f"{name} must be true or false, got {value!r}")
 
 
-def _list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
+def _list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    value = env.get(name)
     if value is None:
         return default
     return [item.strip() for item in value.replace(",", " ").split() if item.strip()]
@@ -95,35 +96,35 @@ class Settings:
     sync_token_key: str = DEFAULT_KEY  # signs sync tokens; the same on every server of one library
 
 
-def from_env() -> Settings:
-    """Read the settings from the environment (see README, 'Configuration')."""
+def from_env(env: Mapping[str, str] = os.environ) -> Settings:
+    """Read the settings from the environment (see README, 'Configuration'), or from ``env``."""
     return Settings(
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=_int("PORT", 8000),
-        workers=_int("WORKERS", 1),
-        content_path=Path(os.environ.get("CONTENT_PATH", str(ROOT / "content.json"))),
-        cors_origins=_list("CORS_ORIGINS", ["*"]),
-        frame_ancestors=_list("FRAME_ANCESTORS", ["*"]),
-        public_url=os.environ.get("PUBLIC_URL", "").rstrip("/"),
-        introspection=_bool("INTROSPECTION", True),
-        response_cache=_bool("RESPONSE_CACHE", True),
-        cache_max_age=_int("CACHE_MAX_AGE", 300),
+        host=env.get("HOST", "127.0.0.1"),
+        port=_int(env, "PORT", 8000),
+        workers=_int(env, "WORKERS", 1),
+        content_path=Path(env.get("CONTENT_PATH", str(ROOT / "content.json"))),
+        cors_origins=_list(env, "CORS_ORIGINS", ["*"]),
+        frame_ancestors=_list(env, "FRAME_ANCESTORS", ["*"]),
+        public_url=env.get("PUBLIC_URL", "").rstrip("/"),
+        introspection=_bool(env, "INTROSPECTION", True),
+        response_cache=_bool(env, "RESPONSE_CACHE", True),
+        cache_max_age=_int(env, "CACHE_MAX_AGE", 300),
         limits=Limits(
-            max_body_bytes=_int("MAX_BODY_BYTES", Limits.max_body_bytes),
-            max_query_chars=_int("MAX_QUERY_CHARS", Limits.max_query_chars),
-            max_tokens=_int("MAX_TOKENS", Limits.max_tokens),
-            max_depth=_int("MAX_DEPTH", Limits.max_depth),
-            max_aliases=_int("MAX_ALIASES", Limits.max_aliases),
-            max_cost=_int("MAX_COST", Limits.max_cost),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", Limits.max_body_bytes),
+            max_query_chars=_int(env, "MAX_QUERY_CHARS", Limits.max_query_chars),
+            max_tokens=_int(env, "MAX_TOKENS", Limits.max_tokens),
+            max_depth=_int(env, "MAX_DEPTH", Limits.max_depth),
+            max_aliases=_int(env, "MAX_ALIASES", Limits.max_aliases),
+            max_cost=_int(env, "MAX_COST", Limits.max_cost),
         ),
-        log_level=os.environ.get("LOG_LEVEL", "info"),
-        access_log_flush_seconds=_float("ACCESS_LOG_FLUSH_SECONDS", 1.0),
-        execution_rate=_float("EXECUTION_RATE", 50.0),
-        execution_burst=_int("EXECUTION_BURST", 200),
-        limit_concurrency=_int("LIMIT_CONCURRENCY", 1_000),
-        keep_alive_seconds=_int("KEEP_ALIVE_SECONDS", 5),
-        graceful_shutdown_seconds=_int("GRACEFUL_SHUTDOWN_SECONDS", 20),
-        sync_token_key=os.environ.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
+        log_level=env.get("LOG_LEVEL", "info"),
+        access_log_flush_seconds=_float(env, "ACCESS_LOG_FLUSH_SECONDS", 1.0),
+        execution_rate=_float(env, "EXECUTION_RATE", 50.0),
+        execution_burst=_int(env, "EXECUTION_BURST", 200),
+        limit_concurrency=_int(env, "LIMIT_CONCURRENCY", 1_000),
+        keep_alive_seconds=_int(env, "KEEP_ALIVE_SECONDS", 5),
+        graceful_shutdown_seconds=_int(env, "GRACEFUL_SHUTDOWN_SECONDS", 20),
+        sync_token_key=env.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
     )
 
 

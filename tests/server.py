@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -59,6 +60,11 @@ class LiveServer:
         self.stop()
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log()}")
 
+    @functools.cached_property
+    def client(self) -> httpx.Client:
+        """An HTTP client for this server (the same interface as :attr:`InProcess.client`)."""
+        return httpx.Client(base_url=self.url, timeout=10)
+
     def signal(self, sig: int) -> None:
         assert self.process is not None
         self.process.send_signal(sig)
@@ -78,6 +84,8 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> int | None:
+        if "client" in self.__dict__:
+            self.client.close()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

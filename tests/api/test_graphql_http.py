@@ -1,13 +1,16 @@
-"""GraphQL over HTTP against a real server: fields, locales, caching, persisted queries, errors."""
+"""GraphQL over HTTP, in-process: fields, locales, caching, persisted queries, errors."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import httpx
 import pytest
 
+from api.http.graphiql import STATIC as GRAPHIQL_STATIC
+from tests.inprocess import InProcess
 from tests.server import wait_for
 
 SLUG = "liver-metastases-treatment"
@@ -29,22 +32,22 @@ PAGE = """query Page($locale: String) {
 }""" % SLUG
 
 
-def post(url: str, query: str, variables: dict | None = None, **headers: str) -> httpx.Response:
-    return httpx.post(f"{url}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=10)
+def post(app: InProcess, query: str, variables: dict | None = None, **headers: str) -> httpx.Response:
+    return app.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
 
 
-def get(url: str, query: str | None = None, variables: dict | None = None, headers: dict | None = None,
+def get(app: InProcess, query: str | None = None, variables: dict | None = None, headers: dict | None = None,
         **params: str) -> httpx.Response:
     if query is not None:
         params["query"] = query
     if variables is not None:
         params["variables"] = json.dumps(variables)
-    return httpx.get(f"{url}/graphql", params=params, headers=headers or {}, timeout=10)
+    return app.client.get("/graphql", params=params, headers=headers or {})
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_the_full_page_in_each_language(server, locale: str) -> None:
-    body = post(server.url, PAGE, {"locale": locale}).json()
+def test_the_full_page_in_each_language(app, locale: str) -> None:
+    body = post(app, PAGE, {"locale": locale}).json()
     assert "errors" not in body
     doc = body["data"]["document"]
     assert doc["locale"] == locale
@@ -61,7 +64,7 @@ def test_the_full_page_in_each_language(server, locale: str) -> None:
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_every_root_field_answers_in_each_language(server, locale: str) -> None:
+def test_every_root_field_answers_in_each_language(app, locale: str) -> None:
     query = """query($l: String!) {
       locales { code nativeName choosePrompt continueLabel isDefault fallback }
       documents(locale: $l) { slug title }
@@ -73,7 +76,7 @@ def test_every_root_field_answers_in_each_language(server, locale: str) -> None:
       search(query: "protons", locale: $l) { kind id title }
       sync(locales: [$l]) { version fullSync documents { slug locale } }
     }"""
-    data = post(server.url, query, {"l": locale}).json()["data"]
+    data = post(app, query, {"l": locale}).json()["data"]
     assert [loc["code"] for loc in data["locales"]] == ["en", "es"]
     assert {t["id"] for t in data["treatments"]} == {"proton-therapy", "sbrt", "mr-guided-radiation-therapy",
                                                     "radioembolization"}
@@ -83,8 +86,8 @@ def test_every_root_field_answers_in_each_language(server, locale: str) -> None:
     assert data["glossary"]
 
 
-def test_accept_language_decides_when_no_locale_is_given(server) -> None:
-    response = get(server.url, '{ treatment(id: "chemotherapy") { name } }',
+def test_accept_language_decides_when_no_locale_is_given(app) -> None:
+    response = get(app, '{ treatment(id: "chemotherapy") { name } }',
                    headers={"Accept-Language": "es-US,es;q=0.9,en;q=0.5"})
     assert response.json()["data"]["treatment"]["name"] == "Quimioterapia"
     assert "Accept-Language" in response.headers["vary"]
@@ -92,19 +95,19 @@ def test_accept_language_decides_when_no_locale_is_given(server) -> None:
 
 
 @pytest.mark.parametrize("tag", ["es-419", "es-US", "es"])
-def test_bcp47_tags_map_to_spanish(server, tag: str) -> None:
-    data = post(server.url, '{ treatment(id: "chemotherapy", locale: "%s") { name } }' % tag).json()["data"]
+def test_bcp47_tags_map_to_spanish(app, tag: str) -> None:
+    data = post(app, '{ treatment(id: "chemotherapy", locale: "%s") { name } }' % tag).json()["data"]
     assert data["treatment"]["name"] == "Quimioterapia"
 
 
-def test_unsupported_locale_is_a_clear_error(server) -> None:
-    body = post(server.url, '{ glossary(locale: "fr-FR") { id } }').json()
+def test_unsupported_locale_is_a_clear_error(app) -> None:
+    body = post(app, '{ glossary(locale: "fr-FR") { id } }').json()
     error = body["errors"][0]
     assert error["message"] == "Unsupported locale 'fr-FR'. Supported locales: en, es."
     assert error["extensions"] == {"code": "UNSUPPORTED_LOCALE", "supportedLocales": ["en", "es"]}
 
 
-def test_fallback_texts_are_reported_never_silent(own_server, tmp_path) -> None:
+def test_fallback_texts_are_reported_never_silent(own_app, tmp_path) -> None:
     from tests.server import ROOT
 
     data = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
@@ -112,9 +115,9 @@ def test_fallback_texts_are_reported_never_silent(own_server, tmp_path) -> None:
     del data["treatments"][0]["summary"]["es"]
     path = tmp_path / "partial.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    live = own_server(path)
+    live = own_app(path)
     tid = data["treatments"][0]["id"]
-    body = post(live.url, '{ treatment(id: "%s", locale: "es") { name summary } }' % tid).json()
+    body = post(live, '{ treatment(id: "%s", locale: "es") { name summary } }' % tid).json()
     assert body["data"]["treatment"]["summary"] == data["treatments"][0]["summary"]["en"]
     assert body["extensions"]["localeFallbacks"] == [
         {"path": ["treatment", "summary"], "requestedLocale": "es", "servedLocale": "en"}]
@@ -128,8 +131,8 @@ def test_fallback_texts_are_reported_never_silent(own_server, tmp_path) -> None:
     ("cryoablation", "en", "cryoablation"),
     ("radioembolizacion", "es", "radioembolization"),
 ])
-def test_search_with_and_without_accents(server, query: str, locale: str, expected: str) -> None:
-    hits = post(server.url, 'query($q: String!, $l: String) { search(query: $q, locale: $l, first: 20) '
+def test_search_with_and_without_accents(app, query: str, locale: str, expected: str) -> None:
+    hits = post(app, 'query($q: String!, $l: String) { search(query: $q, locale: $l, first: 20) '
                             '{ kind id snippet snippetHtml highlights { start length } score } }',
                 {"q": query, "l": locale}).json()["data"]["search"]
     assert expected in {h["id"] for h in hits}
@@ -139,79 +142,69 @@ def test_search_with_and_without_accents(server, query: str, locale: str, expect
     assert scores == sorted(scores, reverse=True)
 
 
-def test_search_snippets_escape_markup(server) -> None:
-    hits = post(server.url, '{ search(query: "<script>alert(1)</script> proton", locale: "en") '
+def test_search_snippets_escape_markup(app) -> None:
+    hits = post(app, '{ search(query: "<script>alert(1)</script> proton", locale: "en") '
                             '{ snippetHtml } }').json()["data"]["search"]
     assert all("<script" not in h["snippetHtml"] for h in hits)
 
 
-def test_sync_from_nothing_from_current_and_from_unknown(server) -> None:
+def test_sync_from_nothing_from_current_and_from_unknown(app) -> None:
     q = 'query($s: String, $l: [String!]) { sync(since: $s, locales: $l) { version since fullSync locales ' \
         'removedSlugs documents { slug locale version document { title } } } }'
-    first = post(server.url, q, {"l": ["es"]}).json()["data"]["sync"]
+    first = post(app, q, {"l": ["es"]}).json()["data"]["sync"]
     assert first["fullSync"] is True
     assert [(d["slug"], d["locale"]) for d in first["documents"]] == [(SLUG, "es")]
     assert first["documents"][0]["document"]["title"].startswith("¿Cómo")
-    current = post(server.url, q, {"s": first["version"]}).json()["data"]["sync"]
+    current = post(app, q, {"s": first["version"]}).json()["data"]["sync"]
     assert current == {"version": first["version"], "since": first["version"], "fullSync": False,
                        "locales": ["en", "es"], "removedSlugs": [], "documents": []}
-    unknown = post(server.url, q, {"s": "not-a-version"}).json()["data"]["sync"]
+    unknown = post(app, q, {"s": "not-a-version"}).json()["data"]["sync"]
     assert unknown["fullSync"] is True and len(unknown["documents"]) == 2
 
 
-def test_sync_from_an_old_version_sends_only_what_changed(own_server, tmp_path) -> None:
-    import signal
-    import time
-
+def test_sync_from_an_old_version_sends_only_what_changed(own_app, tmp_path) -> None:
     from tests.server import ROOT
 
     data = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
     second = json.loads(json.dumps(data))
     second["documents"].append(json.loads(json.dumps(data["documents"][0])))
     second["documents"][1]["slug"] = "second-page"
-    live = own_server()
-    path = live.env["CONTENT_PATH"]
+    live = own_app()
+    path = live.content_path
     q = 'query($s: String) { sync(since: $s, locales: ["en"]) { version fullSync removedSlugs documents { slug } } }'
-    v1 = post(live.url, q).json()["data"]["sync"]["version"]
+    v1 = post(live, q).json()["data"]["sync"]["version"]
 
     def reload_with(content: dict) -> str:
         with open(path, "w", encoding="utf-8") as f:
             json.dump(content, f)
-        before = httpx.get(f"{live.url}/healthz").json()["version"]
-        live.signal(signal.SIGHUP)
-        for _ in range(100):
-            version = httpx.get(f"{live.url}/healthz").json()["version"]
-            if version != before:
-                return version
-            time.sleep(0.05)
-        raise AssertionError("reload did not happen")
+        return live.reload()
 
     reload_with(second)
-    added = post(live.url, q, {"s": v1}).json()["data"]["sync"]
+    added = post(live, q, {"s": v1}).json()["data"]["sync"]
     assert added["fullSync"] is False
     assert [d["slug"] for d in added["documents"]] == ["second-page"]
     reload_with(data)
-    removed = post(live.url, q, {"s": added["version"]}).json()["data"]["sync"]
+    removed = post(live, q, {"s": added["version"]}).json()["data"]["sync"]
     assert removed["documents"] == [] and removed["removedSlugs"] == ["second-page"]
 
 
-def test_get_is_cacheable_with_etag_and_304(server) -> None:
-    first = get(server.url, PAGE, {"locale": "es"})
+def test_get_is_cacheable_with_etag_and_304(app) -> None:
+    first = get(app, PAGE, {"locale": "es"})
     assert first.status_code == 200
     etag = first.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     assert "public" in first.headers["cache-control"] and "max-age=" in first.headers["cache-control"]
     assert "stale-while-revalidate=" in first.headers["cache-control"]
     assert first.headers["last-modified"].endswith("GMT")
-    again = get(server.url, PAGE, {"locale": "es"}, headers={"If-None-Match": etag})
+    again = get(app, PAGE, {"locale": "es"}, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == etag
-    other = get(server.url, PAGE, {"locale": "en"}, headers={"If-None-Match": etag})
+    other = get(app, PAGE, {"locale": "en"}, headers={"If-None-Match": etag})
     assert other.status_code == 200 and other.headers["etag"] != etag
 
 
-def test_post_is_not_cacheable(server) -> None:
-    response = post(server.url, "{ locales { code } }")
+def test_post_is_not_cacheable(app) -> None:
+    response = post(app, "{ locales { code } }")
     assert response.headers["cache-control"] == "no-store"
     assert "etag" not in response.headers
 
@@ -220,26 +213,26 @@ def sha(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()
 
 
-def test_persisted_query_round_trip_over_get(own_server) -> None:
-    live = own_server()
+def test_persisted_query_round_trip_over_get(own_app) -> None:
+    live = own_app()
     query = '{ treatment(id: "sbrt", locale: "es") { name } }'
     ext = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": sha(query)}})
-    miss = get(live.url, extensions=ext)
+    miss = get(live, extensions=ext)
     assert miss.status_code == 200
     assert miss.json()["errors"][0]["message"] == "PersistedQueryNotFound"
     assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
     assert miss.headers["cache-control"] == "no-store"
-    registered = get(live.url, query, extensions=ext)
+    registered = get(live, query, extensions=ext)
     assert registered.json()["data"]["treatment"]["name"].startswith("Radioterapia estereotáctica")
-    hit = get(live.url, extensions=ext)
+    hit = get(live, extensions=ext)
     assert hit.json() == registered.json()
     assert hit.headers["etag"] and "public" in hit.headers["cache-control"]
-    assert get(live.url, extensions=ext, headers={"If-None-Match": hit.headers["etag"]}).status_code == 304
+    assert get(live, extensions=ext, headers={"If-None-Match": hit.headers["etag"]}).status_code == 304
 
 
-def test_persisted_query_hash_must_match(server) -> None:
-    response = post(server.url, "{ locales { code } }")
-    bad = httpx.post(f"{server.url}/graphql", json={
+def test_persisted_query_hash_must_match(app) -> None:
+    response = post(app, "{ locales { code } }")
+    bad = app.client.post("/graphql", json={
         "query": "{ locales { code } }",
         "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}})
     assert response.status_code == 200
@@ -247,14 +240,14 @@ def test_persisted_query_hash_must_match(server) -> None:
     assert bad.json()["errors"][0]["message"] == "provided sha does not match query"
 
 
-def test_graphql_response_json_uses_the_spec_status_codes(server) -> None:
+def test_graphql_response_json_uses_the_spec_status_codes(app) -> None:
     accept = {"Accept": "application/graphql-response+json"}
-    ok = get(server.url, "{ locales { code } }", headers=accept)
+    ok = get(app, "{ locales { code } }", headers=accept)
     assert ok.status_code == 200
     assert ok.headers["content-type"].startswith("application/graphql-response+json")
-    assert get(server.url, "{ locales { code ", headers=accept).status_code == 400
-    assert get(server.url, "{ nope }", headers=accept).status_code == 400
-    legacy = get(server.url, "{ nope }")
+    assert get(app, "{ locales { code ", headers=accept).status_code == 400
+    assert get(app, "{ nope }", headers=accept).status_code == 400
+    legacy = get(app, "{ nope }")
     assert legacy.status_code == 200 and legacy.headers["content-type"].startswith("application/json")
     assert "Cannot query field 'nope'" in legacy.json()["errors"][0]["message"]
 
@@ -271,57 +264,67 @@ def test_graphql_response_json_uses_the_spec_status_codes(server) -> None:
     ("application/x-www-form-urlencoded", b"query=x", 415, "POST bodies must be application/json"),
     ("multipart/form-data; boundary=x", b"--x--", 415, "POST bodies must be application/json"),
 ])
-def test_malformed_requests_get_clear_4xx(server, content_type: str, body: bytes, status: int,
+def test_malformed_requests_get_clear_4xx(app, content_type: str, body: bytes, status: int,
                                           message: str) -> None:
-    response = httpx.post(f"{server.url}/graphql", content=body, headers={"Content-Type": content_type})
+    response = app.client.post("/graphql", content=body, headers={"Content-Type": content_type})
     assert response.status_code == status
     assert response.json()["errors"][0]["message"].startswith(message)
 
 
-def test_mutations_over_get_are_refused_with_405(server) -> None:
-    response = get(server.url, "mutation { x }")
+def test_mutations_over_get_are_refused_with_405(app) -> None:
+    response = get(app, "mutation { x }")
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
 
 
-def test_other_methods_get_405(server) -> None:
-    response = httpx.put(f"{server.url}/graphql", content=b"{}")
+def test_other_methods_get_405(app) -> None:
+    response = app.client.put("/graphql", content=b"{}")
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST, OPTIONS"
 
 
-def test_graphiql_page_for_browsers(server) -> None:
-    page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+OFF_SERVER = re.compile(r"""(?:src|href)\s*=\s*["']?(?:[a-z]+:)?//""", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", ["graphiql.html", "graphiql-missing.html"])
+def test_neither_graphiql_page_loads_anything_from_another_server(name: str) -> None:
+    # with node_modules the page loads GraphiQL from here; without, it says how to install it
+    assert not OFF_SERVER.search((GRAPHIQL_STATIC / name).read_text(encoding="utf-8"))
+
+
+def test_graphiql_page_for_browsers(app) -> None:
+    page = app.client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "<title>Clara GraphQL explorer" in page.text
-    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    assert not OFF_SERVER.search(page.text)
     if "graphiql.min.js" in page.text:
-        script = httpx.get(f"{server.url}/graphiql/assets/graphiql.min.js")
+        script = app.client.get("/graphiql/assets/graphiql.min.js")
         assert script.status_code == 200 and len(script.content) > 100_000
 
 
-def test_healthz_reports_the_content_version(server) -> None:
-    health = httpx.get(f"{server.url}/healthz").json()
+def test_healthz_reports_the_content_version(app) -> None:
+    health = app.client.get("/healthz").json()
     assert health["status"] == "ok" and len(health["version"]) == 16
 
 
 def test_request_ids_are_returned_and_logged(server) -> None:
+    # the log is the server process's own output: this one needs the real server
     response = httpx.get(f"{server.url}/healthz", headers={"X-Request-Id": "test-req-12345"})
     assert response.headers["x-request-id"] == "test-req-12345"
     wait_for(lambda: "test-req-12345" in server.log())  # access lines are written in batches
 
 
-def test_cors_allows_browser_front_ends(server) -> None:
-    preflight = httpx.options(f"{server.url}/graphql", headers={
+def test_cors_allows_browser_front_ends(app) -> None:
+    preflight = app.client.options("/graphql", headers={
         "Origin": "https://partner.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
-    simple = get(server.url, "{ locales { code } }", headers={"Origin": "https://partner.example"})
+    simple = get(app, "{ locales { code } }", headers={"Origin": "https://partner.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
 
 
-def test_every_response_carries_the_basic_security_headers(server) -> None:
-    for response in [httpx.get(f"{server.url}/healthz"), post(server.url, "{ locales { code } }"),
-                     httpx.get(f"{server.url}/nope")]:
+def test_every_response_carries_the_basic_security_headers(app) -> None:
+    for response in [app.client.get("/healthz"), post(app, "{ locales { code } }"),
+                     app.client.get("/nope")]:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"

@@ -1,15 +1,14 @@
-"""Fixtures for the embed tests: the pages there are, and a server configured like a deployment."""
+"""Fixtures for the embed tests: the pages there are, and an app configured like a deployment."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import BUNDLED
-from tests.server import LiveServer
+from tests.inprocess import InProcess
 
 SLUG = "liver-metastases-treatment"
 LOCALES = ("en", "es")
@@ -23,11 +22,9 @@ def page_path(lang: str, section: str | None = None, slug: str = SLUG) -> str:
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server behind a public URL with a path, framable only by one partner and itself."""
-    folder = tmp_path_factory.mktemp("deployed")
-    shutil.copy(BUNDLED, folder / "content.json")
-    live = LiveServer(folder / "content.json", folder / "server.log", PUBLIC_URL=PUBLIC_URL,
-                      FRAME_ANCESTORS=FRAME_ANCESTORS).start()
-    yield live
-    live.stop()
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
+    """The app behind a public URL with a path, framable only by one partner and itself."""
+    served = InProcess(BUNDLED, tmp_path_factory.mktemp("deployed"), PUBLIC_URL=PUBLIC_URL,
+                       FRAME_ANCESTORS=FRAME_ANCESTORS)
+    yield served
+    served.close()

@@ -8,7 +8,7 @@ import pytest
 from api.embed.headers import frame_ancestors
 from tests.embed.conftest import SLUG, page_path
 from tests.embed.html import Page
-from tests.server import LiveServer
+from tests.inprocess import InProcess
 
 NOT_FOUND = {"en": "Page not found", "es": "No se encontró la página"}
 HOSTILE = [
@@ -41,12 +41,12 @@ def assert_locked_down(response: httpx.Response) -> None:
     "/embed/static/embed.css", "/embed/static/resize.js", "/embed/static/nope.js",
     f"/oembed?url=http://x/embed/{SLUG}", "/oembed",
 ])
-def test_every_embed_response_carries_the_security_headers(server: LiveServer, path: str) -> None:
-    assert_locked_down(httpx.get(server.url + path, timeout=10))
+def test_every_embed_response_carries_the_security_headers(app: InProcess, path: str) -> None:
+    assert_locked_down(app.client.get(path, timeout=10))
 
 
-def test_the_page_policy_allows_only_its_own_files_and_no_forms_or_base(server: LiveServer) -> None:
-    policy = csp(httpx.get(server.url + page_path("en"), timeout=10))
+def test_the_page_policy_allows_only_its_own_files_and_no_forms_or_base(app: InProcess) -> None:
+    policy = csp(app.client.get(page_path("en"), timeout=10))
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self'"
     assert policy["img-src"] == "'self'"
@@ -56,9 +56,9 @@ def test_the_page_policy_allows_only_its_own_files_and_no_forms_or_base(server: 
     assert "unsafe-inline" not in str(policy) and "unsafe-eval" not in str(policy)
 
 
-def test_frame_ancestors_comes_from_the_configuration(deployed: LiveServer) -> None:
+def test_frame_ancestors_comes_from_the_configuration(deployed: InProcess) -> None:
     for path in (page_path("en"), "/embed/nope"):
-        policy = csp(httpx.get(deployed.url + path, timeout=10))
+        policy = csp(deployed.client.get(path, timeout=10))
         assert policy["frame-ancestors"] == "https://partner.example 'self'"
 
 
@@ -79,8 +79,8 @@ def test_a_configured_source_that_could_inject_a_directive_is_dropped() -> None:
     (page_path("es") + "&origin=null", "es"),
     ("/embed/Liver-Metastases-Treatment?lang=es", "es"),
 ])
-def test_unknown_values_get_a_calm_404_page_in_the_reader_s_language(server: LiveServer, path: str, lang: str) -> None:
-    response = httpx.get(server.url + path, timeout=10)
+def test_unknown_values_get_a_calm_404_page_in_the_reader_s_language(app: InProcess, path: str, lang: str) -> None:
+    response = app.client.get(path, timeout=10)
     assert response.status_code == 404
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = Page(response.text)
@@ -89,39 +89,39 @@ def test_unknown_values_get_a_calm_404_page_in_the_reader_s_language(server: Liv
     assert len(page.all("main")) == 1
 
 
-def test_a_404_for_a_wrong_section_offers_the_whole_page(server: LiveServer) -> None:
-    page = Page(httpx.get(server.url + page_path("es", "nope"), timeout=10).text)
+def test_a_404_for_a_wrong_section_offers_the_whole_page(app: InProcess) -> None:
+    page = Page(app.client.get(page_path("es", "nope"), timeout=10).text)
     assert [a.attrs["href"] for a in page.by_class("more")[0].find("a")] == [page_path("es")]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 @pytest.mark.parametrize("name", ["lang", "section", "origin", "slug"])
-def test_hostile_values_are_refused_and_never_reflected(server: LiveServer, name: str, value: str) -> None:
+def test_hostile_values_are_refused_and_never_reflected(app: InProcess, name: str, value: str) -> None:
     if name == "slug":
-        url = httpx.URL(server.url + "/embed/" + value.replace("/", "%2F"), params={"lang": "en"})
+        url = httpx.URL("/embed/" + value.replace("/", "%2F"), params={"lang": "en"})
     else:
         params = {"lang": "en", name: value} if name != "lang" else {"lang": value}
-        url = httpx.URL(server.url + f"/embed/{SLUG}", params=params)
-    response = httpx.get(url, timeout=10)
+        url = httpx.URL(f"/embed/{SLUG}", params=params)
+    response = app.client.get(url, timeout=10)
     assert response.status_code == 404
     assert "alert(1)" not in response.text and "onerror" not in response.text and "passwd" not in response.text
     assert "Set-Cookie" not in response.text and "set-cookie" not in response.headers
     assert "xxxxxxxxxx" not in response.text
 
 
-def test_invalid_utf8_in_the_query_or_path_is_a_404_not_a_500(server: LiveServer) -> None:
+def test_invalid_utf8_in_the_query_or_path_is_a_404_not_a_500(app: InProcess) -> None:
     for raw in (f"/embed/{SLUG}?lang=%FF%FE", f"/embed/{SLUG}?lang=en&section=%C3%28", "/embed/%FF%FE?lang=en"):
-        response = httpx.get(server.url + raw, timeout=10)
+        response = app.client.get(raw, timeout=10)
         assert response.status_code == 404
         assert "\ufffd" not in response.text
 
 
-def test_a_forged_host_header_cannot_poison_the_cached_page(server: LiveServer) -> None:
+def test_a_forged_host_header_cannot_poison_the_cached_page(app: InProcess) -> None:
     """Without PUBLIC_URL the base URL is the request's own, so the host is part of the cache key."""
     path = page_path("en", "chemotherapy")
-    forged = httpx.get(server.url + path, headers={"Host": "evil.example"}, timeout=10)
-    honest = httpx.get(server.url + path, timeout=10)
+    forged = app.client.get(path, headers={"Host": "evil.example"}, timeout=10)
+    honest = app.client.get(path, timeout=10)
     assert "evil.example" in forged.text and "evil.example" not in honest.text
     assert forged.headers["etag"] != honest.headers["etag"]
-    marked = httpx.get(server.url + path, headers={"Host": 'evil.example"><b>x</b>'}, timeout=10)
+    marked = app.client.get(path, headers={"Host": 'evil.example"><b>x</b>'}, timeout=10)
     assert "<b>x</b>" not in marked.text
