@@ -78,8 +78,8 @@ bench: bench-deps ## Run the benchmarks (QUICK=1: under a minute) and write benc
 bench-scale: bench-deps ## Measure growth up to 10,000 documents (several minutes) into bench/results.json
 	$(PY) -m bench --scale
 
-soak: $(STAMP) node ## Run the 60-second soak and reload tests
-	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py
+soak: $(STAMP) node ## Run the 60-second soak and reload tests, and the speed-under-attack check
+	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py tests/api/test_hostile.py
 
 lint: $(STAMP) ## Lint with ruff
 	$(PY) -m ruff check .

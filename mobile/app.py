@@ -226,8 +226,9 @@ class ClaraApp(App):
     def screens(self) -> Any:
         return self.root.ids.screens
 
-    def open(self, name: str, **params: Any) -> None:
-        self._go(name, params)
+    def open(self, name: str, *, start_over: bool = False, **params: Any) -> None:
+        """Show screen ``name``; ``start_over`` forgets the way back (as at start-up)."""
+        self._go(name, params, reset=start_over)
 
     def open_result(self, kind: str, slug: str, target: str) -> None:
         if kind == "section":

@@ -50,7 +50,7 @@ class Tour:
             screen.search()  # at once, not after the pause-in-typing delay
 
         return [
-            ("language", lambda: app._go("language", {}, reset=True)),
+            ("language", lambda: app.open("language", start_over=True)),
             ("home", lambda: app.choose_locale(locale)),
             ("home-end", lambda: self._scroll_to_end()),
             ("section", lambda: app.open("section", slug=doc["slug"], section_id=section["id"])),

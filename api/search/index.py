@@ -164,6 +164,15 @@ class LocaleIndex:
         self.dense: dict[int, bytes] = {}  # a common word's weighted frequency in every entry (0: absent)
         self._building: dict[str, tuple[array, array]] = {}  # word -> (entries, frequencies)
 
+    def add_postings(self, word: str, entries: Sequence[int], frequencies: Sequence[int]) -> None:
+        """Give ``word`` its postings directly (entries ascending, weighted frequencies at the same
+        places), before :meth:`finish`: for indexes built from made-up postings (the ranking's tests)."""
+        self._building[word] = (array("i", entries), array("i", frequencies))
+
+    def add_length(self, length: int) -> None:
+        """Count one more entry of ``length`` words, for an index built with :meth:`add_postings`."""
+        self._lengths.append(length)
+
     def add(self, index: int, title: str, body: str, keywords: str = "") -> None:
         named = WORD.findall(fold(title)) + WORD.findall(fold(keywords))
         words = WORD.findall(fold(body))

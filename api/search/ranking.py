@@ -2,7 +2,7 @@
 
 Few shared entries are scored directly; otherwise each word's postings are read best first
 (Fagin's threshold algorithm) until no unread entry can enter the top. The answers are exactly
-those of :func:`_every`, which scores everything (tests/api/test_search_ranking.py compares).
+those of :func:`score_every`, which scores everything (tests/api/test_search_ranking.py compares).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ MERGED = 4  # a query word that matches more vocabulary words than this reads th
 def rank(index: LocaleIndex, expansions: list[list[Token]], first: int) -> list[tuple[int, float]]:
     """The ``first`` best (entry, score) pairs for the query words' ``expansions``, best first."""
     if first < 1:
-        return _every(index, expansions, first)
+        return score_every(index, expansions, first)
     sizes = [sum(token.end - token.start for token in tokens) for tokens in expansions]
     matching = None
     if len(expansions) > 1 and min(sizes) <= FEW:
-        matching = _matching(index, expansions, sizes)
+        matching = shared_entries(index, expansions, sizes)
         if len(matching) <= DIRECT:
-            return _scored(index, expansions, matching, first)
-    return _top(index, expansions, first, matching)
+            return score_shared(index, expansions, matching, first)
+    return threshold_top(index, expansions, first, matching)
 
 
-def _matching(index: LocaleIndex, expansions: list[list[Token]], sizes: list[int]) -> set[int]:
+def shared_entries(index: LocaleIndex, expansions: list[list[Token]], sizes: list[int]) -> set[int]:
     """The entries every word occurs in, by set operations (in C) starting from the rarest word."""
     postings = index.postings
     rarest = min(range(len(sizes)), key=sizes.__getitem__)
@@ -87,7 +87,7 @@ def _sum(parts: list[float]) -> float:
     return total
 
 
-def _scored(index: LocaleIndex, expansions: list[list[Token]], matching: set[int],
+def score_shared(index: LocaleIndex, expansions: list[list[Token]], matching: set[int],
             first: int) -> list[tuple[int, float]]:
     """Score the few entries every word occurs in."""
     entries = sorted(matching)
@@ -95,7 +95,7 @@ def _scored(index: LocaleIndex, expansions: list[list[Token]], matching: set[int
     return sorted(zip(entries, totals, strict=True), key=lambda pair: (-pair[1], pair[0]))[:first]
 
 
-def _every(index: LocaleIndex, expansions: list[list[Token]], first: int) -> list[tuple[int, float]]:
+def score_every(index: LocaleIndex, expansions: list[list[Token]], first: int) -> list[tuple[int, float]]:
     """Score every entry of every word: the plain way, and the reference the fast way must match."""
     postings, norm = index.postings, index.norm
     scores: dict[int, float] | None = None
@@ -127,12 +127,12 @@ class _Stream:
 
     __slots__ = ("heap", "index", "merged", "ranks", "seen", "tokens")
 
-    def __init__(self, index: LocaleIndex, tokens: list[Token]) -> None:
+    def __init__(self, index: LocaleIndex, tokens: list[Token], merged_above: int = MERGED) -> None:
         self.index, self.tokens = index, tokens
         self.ranks = [token.start for token in tokens]  # each vocabulary word's next unread place in ``ranked``
         self.seen: set[int] = set()
         self.heap: list[tuple[float, int, int, int]] = []  # (-score, entry, which token, rank place)
-        self.merged = len(tokens) > max(1, MERGED)
+        self.merged = len(tokens) > max(1, merged_above)
         if self.merged:
             self.heap = [self._item(k, token.start) for k, token in enumerate(tokens)]
             heapq.heapify(self.heap)
@@ -227,8 +227,8 @@ class _Stream:
         return best
 
 
-def _top(index: LocaleIndex, expansions: list[list[Token]], first: int,
-         matching: set[int] | None = None) -> list[tuple[int, float]]:
+def threshold_top(index: LocaleIndex, expansions: list[list[Token]], first: int,
+                  matching: set[int] | None = None, merged_above: int = MERGED) -> list[tuple[int, float]]:
     """The ``first`` best (entry, score) pairs, read from the words' streams best first.
 
     Fagin's threshold algorithm: take the next entries of each word in turn, score them for the
@@ -239,7 +239,7 @@ def _top(index: LocaleIndex, expansions: list[list[Token]], first: int,
     :meth:`_Stream.bound_before` bounds those. Entries are read in blocks that double in size,
     so that a query that needs thousands of them spends its time in C, not in Python's loop.
     """
-    streams = [_Stream(index, tokens) for tokens in expansions]
+    streams = [_Stream(index, tokens, merged_above) for tokens in expansions]
     read: set[int] = set()
     best: list[tuple[float, int]] = []  # the best `first` so far, worst on top: (total, -entry)
     block = max(first, 8)

@@ -1,8 +1,13 @@
-"""Hostile requests get a clear 4xx with a useful message, and normal readers are not slowed down."""
+"""Hostile requests get a clear 4xx with a useful message, and normal readers are not slowed down.
+
+What the request's bytes mean is checked in-process (``app``); what crossing a socket means (huge
+request lines and bodies, bodies without a length, an attack beside readers) on the real server.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import threading
 import time
@@ -11,6 +16,8 @@ import httpx
 import pytest
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
+
+SOAKING = "SOAK_SECONDS" in os.environ  # make soak: speed is asserted too
 
 
 def message(response: httpx.Response) -> str:
@@ -70,30 +77,30 @@ def test_invalid_utf8(server) -> None:
     assert "cannot be read" in message(response)
 
 
-def test_lone_surrogate_in_variables(server) -> None:
+def test_lone_surrogate_in_variables(app) -> None:
     body = b'{"query": "query($l: String) { glossary(locale: $l) { id } }", "variables": {"l": "\\ud800"}}'
-    response = httpx.post(f"{server.url}/graphql", content=body, headers={"Content-Type": "application/json"})
+    response = app.client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert "cannot be read" in message(response)
 
 
 @pytest.mark.parametrize("operation", ["mutation { x }", "subscription { x }"])
-def test_mutations_and_subscriptions_are_refused(server, operation: str) -> None:
-    response = httpx.post(f"{server.url}/graphql", json={"query": operation}, headers=ACCEPT)
+def test_mutations_and_subscriptions_are_refused(app, operation: str) -> None:
+    response = app.client.post("/graphql", json={"query": operation}, headers=ACCEPT)
     assert response.status_code == 400
     assert "not configured" in message(response) or "not support" in message(response)
 
 
-def test_batched_arrays_are_refused(server) -> None:
+def test_batched_arrays_are_refused(app) -> None:
     batch = [{"query": "{ locales { code } }"}] * 500
-    response = httpx.post(f"{server.url}/graphql", json=batch)
+    response = app.client.post("/graphql", json=batch)
     assert response.status_code == 400
     assert "Batched requests" in message(response)
 
 
 @pytest.mark.parametrize("slug", ["../../etc/passwd", "<script>alert(1)</script>", "a" * 5000, "%00", "\u202e"])
-def test_path_like_and_script_like_slugs_find_nothing(server, slug: str) -> None:
-    response = httpx.post(f"{server.url}/graphql", json={"query": "query($s: String!) { document(slug: $s) "
+def test_path_like_and_script_like_slugs_find_nothing(app, slug: str) -> None:
+    response = app.client.post("/graphql", json={"query": "query($s: String!) { document(slug: $s) "
                                                                   "{ title } }", "variables": {"s": slug}})
     assert response.status_code == 200
     assert response.json() == {"data": {"document": None}}
@@ -101,8 +108,8 @@ def test_path_like_and_script_like_slugs_find_nothing(server, slug: str) -> None
 
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "../../etc/passwd", "' OR 1=1 --", "*" * 150,
                                   "\\u0000", "proton<img src=x onerror=alert(1)>"])
-def test_hostile_search_strings_are_plain_text(server, text: str) -> None:
-    response = httpx.post(f"{server.url}/graphql", json={
+def test_hostile_search_strings_are_plain_text(app, text: str) -> None:
+    response = app.client.post("/graphql", json={
         "query": "query($q: String!) { search(query: $q, locale: \"en\") { snippetHtml title } }",
         "variables": {"q": text}})
     assert response.status_code == 200
@@ -111,23 +118,28 @@ def test_hostile_search_strings_are_plain_text(server, text: str) -> None:
 
 
 @pytest.mark.parametrize("tag", ["<script>", "x" * 10_000, "../en", "es\u0000"])
-def test_hostile_locales_are_named_safely(server, tag: str) -> None:
-    response = httpx.post(f"{server.url}/graphql", json={
+def test_hostile_locales_are_named_safely(app, tag: str) -> None:
+    response = app.client.post("/graphql", json={
         "query": "query($l: String) { glossary(locale: $l) { id } }", "variables": {"l": tag}})
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "UNSUPPORTED_LOCALE"
     assert len(error["message"]) < 200
 
 
-def test_hostile_accept_language_is_ignored(server) -> None:
-    response = httpx.get(f"{server.url}/graphql", params={"query": "{ treatment(id: \"sbrt\") { id } }"},
+def test_hostile_accept_language_is_ignored(app) -> None:
+    response = app.client.get("/graphql", params={"query": "{ treatment(id: \"sbrt\") { id } }"},
                          headers={"Accept-Language": "x" * 4000 + ",;;q=abc,<script>"})
     assert response.status_code == 200
     assert response.headers["content-language"] == "en"
 
 
-def test_normal_readers_stay_fast_during_an_attack(server) -> None:
-    """While four clients hammer the server with hostile requests, a normal query stays quick."""
+@pytest.mark.soak
+def test_normal_readers_stay_fast_during_an_attack(server, record_property) -> None:
+    """While four clients hammer the server with hostile requests, every normal query is answered.
+
+    How quickly is a speed claim: ``make soak`` holds it to a median of 0.25 s and a worst of 2 s;
+    ``make test`` records the timings and asserts only that every answer came.
+    """
     stop = threading.Event()
     attacks = [
         lambda c: c.post("/graphql", json={"query": "{" + "a" * 30_000 + "}"}),
@@ -162,5 +174,7 @@ def test_normal_readers_stay_fast_during_an_attack(server) -> None:
         for t in threads:
             t.join(timeout=15)
     assert sent[0] > 20, "the attack did not run"
-    assert statistics.median(timings) < 0.25, f"median {statistics.median(timings):.3f}s under attack"
-    assert max(timings) < 2.0
+    record_property("under_attack", {"median_s": statistics.median(timings), "max_s": max(timings)})
+    if SOAKING:
+        assert statistics.median(timings) < 0.25, f"median {statistics.median(timings):.3f}s under attack"
+        assert max(timings) < 2.0

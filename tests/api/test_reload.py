@@ -32,10 +32,8 @@ def test_good_file_is_swapped_in(own_server) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["treatments"][3]["name"]["en"] = "Chemotherapy (updated)"
     assert data["treatments"][3]["id"] == "chemotherapy"
-    before = version(live)
     write(path, data)
-    live.signal(signal.SIGHUP)
-    wait_for(lambda: version(live) != before)
+    live.reload()  # SIGHUP, then wait until a new version is served
     assert name_served(live) == "Chemotherapy (updated)"
     assert "content reloaded" in live.log()
 

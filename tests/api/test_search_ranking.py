@@ -132,14 +132,14 @@ def _words(draw: st.DrawFn) -> tuple[search_index.LocaleIndex, list[list[search_
     index = search_index.LocaleIndex(entries)
     for _ in range(26):
         entries.add("term", None)
-        index._lengths.append(draw(st.sampled_from([1, 2, 4, 8])))
+        index.add_length(draw(st.sampled_from([1, 2, 4, 8])))
     words = []
     for w in range(draw(st.integers(1, 4))):
         names = []
         for k in range(draw(st.integers(1, 3))):
             found = sorted(draw(st.sets(st.integers(0, 25), min_size=1, max_size=20)))
             tfs = [draw(st.sampled_from([1, 2, 3])) for _ in found]
-            index._building[name := f"w{w}t{k}"] = (array("i", found), array("i", tfs))
+            index.add_postings(name := f"w{w}t{k}", found, tfs)
             names.append((name, draw(st.sampled_from([1.0, 0.6, 3.0, 0.1 + 0.2]))))
         words.append(names)
     index.finish()
@@ -158,15 +158,13 @@ def test_the_threshold_algorithm_on_tied_scores(merged: int, dense: int, words, 
     if not dense:
         index.dense = {}
         expansions = [[search_index.Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ranking, "MERGED", merged)
-        expected = ranking._every(index, expansions, first)
-        assert ranking._top(index, expansions, first) == expected
-        sizes = [1] * len(expansions)
-        if len(expansions) > 1:
-            matching = ranking._matching(index, expansions, sizes)
-            assert ranking._top(index, expansions, first, matching) == expected
-            assert ranking._scored(index, expansions, matching, first) == expected
+    expected = ranking.score_every(index, expansions, first)
+    assert ranking.threshold_top(index, expansions, first, merged_above=merged) == expected
+    sizes = [1] * len(expansions)
+    if len(expansions) > 1:
+        matching = ranking.shared_entries(index, expansions, sizes)
+        assert ranking.threshold_top(index, expansions, first, matching, merged_above=merged) == expected
+        assert ranking.score_shared(index, expansions, matching, first) == expected
 
 
 def test_the_index_keeps_no_copy_of_the_text() -> None:

@@ -136,7 +136,7 @@ def test_first_run_opens_on_the_language_choice_in_both_languages(app) -> None:
 
 
 def test_the_choice_opens_the_content_and_is_remembered(app) -> None:
-    app._go("language", {}, reset=True)
+    app.open("language", start_over=True)
     pump()
     press(button(app, "Continuar en español"))
     assert app.screens.current == "home"
@@ -292,7 +292,7 @@ def test_settings_change_size_contrast_and_read_aloud(app) -> None:
 
 def every_screen(app) -> Iterator[str]:
     """Open every screen (every section and treatment too) and yield a name for each."""
-    app._go("language", {}, reset=True)
+    app.open("language", start_over=True)
     yield "language"
     app.choose_locale(app.locale)
     yield "home"
