@@ -46,8 +46,8 @@ test: $(STAMP) node sysdeps ## Run the linter and the whole test suite (sets up 
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the tests that need no browser
-	$(PY) -m pytest -m "not browser"
+test-fast: $(STAMP) ## Run the tests that need no browser and no npm modules
+	$(PY) -m pytest -m "not browser and not npm"
 
 mobile: $(STAMP) ## Run the phone app in a desktop window against API_URL
 	API_URL=$(API_URL) $(PY) -m mobile

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from tests.server import ROOT
+
+pytestmark = pytest.mark.npm
 
 
 def test_apollo_persisted_query_link_with_get_for_hashed_queries(own_server) -> None:

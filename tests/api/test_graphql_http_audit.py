@@ -12,6 +12,8 @@ from tests.server import ROOT
 
 SCRIPT = ROOT / "tests" / "api" / "graphql_http_audit.mjs"
 
+pytestmark = pytest.mark.npm
+
 
 @pytest.fixture(scope="module")
 def audit(server) -> list[dict]:
