@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mobile.library import SCREEN_FIELD
 from rules.blocks import texts_of
 from rules.text import fold
 
@@ -57,8 +58,10 @@ def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, 
         parts = []
         for block in section["blocks"]:
             parts.extend(filter(None, texts_of(block)))
-            for person in block.get("roles", []) + block.get("factors", []):  # treatments have rows of their own
-                parts.extend([person["name"], person["description"]])
+            for kind, field in SCREEN_FIELD.items():
+                if kind != "treatment":  # treatments have rows of their own
+                    for person in block.get(field, []):
+                        parts.extend([person["name"], person["description"]])
         yield "section", slug, section["id"], section["heading"], "\n".join(parts)
     for t in doc["treatments"]:
         facts = [f["text"] for f in t["institutionFacts"]]

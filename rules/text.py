@@ -39,14 +39,15 @@ class _FoldTable(dict[int, str]):
 _TABLE = _FoldTable()
 # Latin-1 text (all of English, almost all of Spanish) as bytes: bytes.translate is one C table
 # lookup per byte, several times faster than str.translate's dictionary lookup per character. It
-# serves text without the Latin-1 characters that fold outside Latin-1 (only "µ", to Greek "μ").
-_LEAVES_LATIN1 = "".join(chr(code) for code in range(256) if ord(_TABLE[code]) > 255)
+# serves text without the one Latin-1 character that folds outside Latin-1: "µ", to Greek "μ".
+_OUTSIDE_LATIN1 = "".join(chr(code) for code in range(256) if ord(_TABLE[code]) > 255)
+assert _OUTSIDE_LATIN1 == "\u00b5", _OUTSIDE_LATIN1  # Unicode's data changed: fold() must test them all
 _LATIN1 = bytes(ord(_TABLE[code]) if ord(_TABLE[code]) < 256 else code for code in range(256))
 
 
 def fold(text: str) -> str:
     """``text`` lowercased and without accents, with every character at its place."""
-    if not any(char in text for char in _LEAVES_LATIN1):
+    if _OUTSIDE_LATIN1 not in text:
         try:
             return text.encode("latin-1").translate(_LATIN1).decode("latin-1")
         except UnicodeEncodeError:

@@ -21,7 +21,7 @@ from typing import Any
 
 from api.content.model import Block, LocalizedList, LocalizedText
 from api.content.snapshot import Snapshot
-from rules.blocks import BLOCKS, attribute
+from rules.blocks import BLOCKS
 from rules.items import KINDS, NO_LOCALE, UNLOCALIZED, Key, canonical, data_bytes_version, manifest_digest
 
 # How many bytes of JSON an item adds to a page besides its data (kind, id, locale, version, keys).
@@ -50,13 +50,13 @@ class Localizer:
 
 def _block(block: Block, t: Localizer) -> dict[str, Any]:
     data: dict[str, Any] = {"id": block.id, "type": block.type, "termIds": list(block.term_ids)}
-    shape = BLOCKS[block.type]
+    shape, texts, shown = BLOCKS[block.type], block.own_texts(), block.referenced()
     if shape.text:
-        data[shape.text] = t.text(getattr(block, attribute(shape.text)))
+        data[shape.text] = t.text(texts[0])
     elif shape.items:
-        data[shape.items] = [t.text(x) for x in getattr(block, attribute(shape.items))]
-    if shape.refers:
-        data[shape.refers] = list(getattr(block, attribute(shape.refers)))
+        data[shape.items] = [t.text(x) for x in texts]
+    if shape.refers and shown is not None:
+        data[shape.refers] = list(shown[1])
     return data
 
 

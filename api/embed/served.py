@@ -4,6 +4,7 @@ page cache of that app (one per app, so two apps in one process never share rend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from api.content.live import LiveContent
 from api.lru import LRU
@@ -19,7 +20,7 @@ class Served:
     live: LiveContent
     pages: LRU[tuple[str, ...], bytes] = field(default_factory=lambda: LRU(PAGE_CACHE_ENTRIES))
 
-    @property
+    @cached_property
     def revalidated(self) -> str:
-        """The Cache-Control of answers a cache may keep and must revalidate."""
+        """The Cache-Control of answers a cache may keep and must revalidate (made once)."""
         return cache_control(self.settings.cache_max_age, self.settings.stale_while_revalidate)
