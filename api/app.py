@@ -85,14 +85,16 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     def shortcut(scope: Scope) -> Answer | None:
         return graphql.repeat(scope) if scope["path"] == "/graphql" else None
 
+    served = Served(settings, live)
     routes = [
         Route("/healthz", partial(healthz, live=live, graphql=graphql), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
         Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
-        *embed_routes(Served(settings, live)),
+        *embed_routes(served),
     ]
     app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
                 routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.content = live
+    app.state.served = served
     return app

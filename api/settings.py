@@ -67,6 +67,7 @@ class Limits:
     max_depth: int = 12
     max_aliases: int = 30
     max_cost: int = 5_000
+    max_answer_bytes: int = 4 * 1024 * 1024  # no answer is bigger: a clear error instead
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,12 @@ class Settings:
     introspection: bool = True
     response_cache: bool = True
     response_cache_entries: int = 2_000
+    response_cache_bytes: int = 256 * 1024 * 1024  # answers kept, with their gzip and keys
     document_cache_entries: int = 500
+    document_cache_bytes: int = 64 * 1024 * 1024  # parsed queries (estimated: see endpoint.AST_BYTES_PER_CHAR)
     persisted_query_entries: int = 2_000
+    persisted_query_bytes: int = 32 * 1024 * 1024  # query texts held for their hashes
+    embed_cache_bytes: int = 64 * 1024 * 1024  # rendered embed pages
     cache_max_age: int = 300
     stale_while_revalidate: int = 86_400
     limits: Limits = field(default_factory=Limits)
@@ -108,6 +113,11 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
         public_url=env.get("PUBLIC_URL", "").rstrip("/"),
         introspection=_bool(env, "INTROSPECTION", True),
         response_cache=_bool(env, "RESPONSE_CACHE", True),
+        response_cache_entries=_int(env, "RESPONSE_CACHE_ENTRIES", Settings.response_cache_entries),
+        response_cache_bytes=_int(env, "RESPONSE_CACHE_BYTES", Settings.response_cache_bytes),
+        document_cache_bytes=_int(env, "DOCUMENT_CACHE_BYTES", Settings.document_cache_bytes),
+        persisted_query_bytes=_int(env, "PERSISTED_QUERY_BYTES", Settings.persisted_query_bytes),
+        embed_cache_bytes=_int(env, "EMBED_CACHE_BYTES", Settings.embed_cache_bytes),
         cache_max_age=_int(env, "CACHE_MAX_AGE", 300),
         limits=Limits(
             max_body_bytes=_int(env, "MAX_BODY_BYTES", Limits.max_body_bytes),
@@ -116,6 +126,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
             max_depth=_int(env, "MAX_DEPTH", Limits.max_depth),
             max_aliases=_int(env, "MAX_ALIASES", Limits.max_aliases),
             max_cost=_int(env, "MAX_COST", Limits.max_cost),
+            max_answer_bytes=_int(env, "MAX_ANSWER_BYTES", Limits.max_answer_bytes),
         ),
         log_level=env.get("LOG_LEVEL", "info"),
         access_log_flush_seconds=_float(env, "ACCESS_LOG_FLUSH_SECONDS", 1.0),

@@ -293,11 +293,19 @@ class Review(_Model):
     last_updated: dt.date
 
 
+AUDIENCES = ("patients", "caregivers", "health-professionals")
+Audience = Literal["patients", "caregivers", "health-professionals"]
+
+
 class Document(_Model):
     slug: Id
     title: LocalizedText
     summary: LocalizedText
-    audience: LocalizedText
+    audience: LocalizedText = Field(description="Who the page is written for, as readers see it.")
+    audiences: list[Audience] = Field(
+        default_factory=lambda: ["patients"], min_length=1, max_length=len(AUDIENCES),
+        description="Who the page is written for, as ids front-ends filter by (default: patients).",
+    )
     review: Review
     source_ids: list[Id] = Field(min_length=1)
     disclaimer: LocalizedText

@@ -3,7 +3,7 @@ page cache of that app (one per app, so two apps in one process never share rend
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from api.content.live import LiveContent
@@ -11,14 +11,22 @@ from api.lru import LRU
 from api.settings import Settings
 from api.web.conditional import cache_control
 
-PAGE_CACHE_ENTRIES = 256  # rendered pages kept per app (a page is 20–60 KB)
+PAGE_CACHE_ENTRIES = 256  # rendered pages kept per app (a page is 20–60 KB), within EMBED_CACHE_BYTES
+
+
+def _page_weight(key: tuple[str, ...], page: bytes) -> int:
+    return len(page) + sum(len(part) for part in key) + 512  # the entry and its strings' headers
 
 
 @dataclass(frozen=True)
 class Served:
     settings: Settings
     live: LiveContent
-    pages: LRU[tuple[str, ...], bytes] = field(default_factory=lambda: LRU(PAGE_CACHE_ENTRIES))
+
+    @cached_property
+    def pages(self) -> LRU[tuple[str, ...], bytes]:
+        """Rendered pages, bounded by count and by the settings' byte budget."""
+        return LRU(PAGE_CACHE_ENTRIES, self.settings.embed_cache_bytes, _page_weight)
 
     @cached_property
     def revalidated(self) -> str:

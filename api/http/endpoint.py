@@ -57,6 +57,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 ALLOW = "GET, POST, OPTIONS"
 VARY = "Accept, Accept-Language, Accept-Encoding"
 GZIP_MIN_BYTES = 1024  # below this, gzip's header and the work cost more than they save
+AST_BYTES_PER_CHAR = 120  # a parsed query keeps about 100 bytes per character of its text (measured)
+ENTRY_BYTES = 512  # what an entry costs a cache beyond its texts: the entry, its key and object headers
 LARGE_ANSWER_BYTES = 256 * 1024  # sync pages: the C heap they free is given back (at most 20 times a second)
 TRIM_EVERY_SECONDS = 0.05
 
@@ -72,11 +74,17 @@ class CheckedQuery:
 
 @dataclass(frozen=True)
 class FinishedAnswer:
-    """A finished answer: status and bytes, kept per content version and request."""
+    """A finished answer: status and bytes, kept per content version and request.
+
+    ``cacheable``: HTTP caches may keep it (an ETag and a public Cache-Control). ``kept``: the
+    response cache keeps it even though HTTP caches may not; a refusal that took work to find
+    (an answer too large) is kept, so asking again costs a lookup, not another execution.
+    """
 
     status: int
     body: bytes
     cacheable: bool
+    kept: bool = False
 
     @cached_property
     def gzipped(self) -> bytes:
@@ -93,7 +101,8 @@ class Representation:
     so the two paths cannot disagree on a tag or a header.
     """
 
-    key: str  # the response cache's key: content version, locale, media type, operation, query, variables
+    key: str  # the response cache's key: a SHA-256 of the content version, locale, media type, operation,
+    # query and variables (a digest, so a 20 KB query text is not kept twice per answer)
     etag: str  # one tag per representation: the gzipped bytes are not the same bytes
     locale: str
     last_modified: str
@@ -116,8 +125,24 @@ class HeldAnswer:
     representation: Representation
     persisted: PersistedUse | None  # how the URL used a persisted query, if it did
     headers: list[tuple[bytes, bytes]]
-    body: bytes
+    gzipped: bool  # whether the body is the kept answer's gzip (else its plain bytes)
     not_modified: list[tuple[bytes, bytes]]
+
+
+def _answer_weight(key: str, answer: FinishedAnswer) -> int:
+    """What a kept answer holds alive: its bytes, its gzip when made, its key."""
+    zipped = answer.__dict__.get("gzipped")
+    return len(answer.body) + (len(zipped) if zipped is not None else 0) + len(key) + ENTRY_BYTES
+
+
+def _held_weight(key: HeldKey, held: HeldAnswer) -> int:
+    """What a held GET costs: its query string and headers (its body is the kept answer's)."""
+    headers = sum(len(n) + len(v) for n, v in held.headers) + sum(len(n) + len(v) for n, v in held.not_modified)
+    return sum(len(part) for part in key if part) + headers + ENTRY_BYTES
+
+
+def _prepared_weight(query: str, prepared: CheckedQuery) -> int:
+    return len(query) * AST_BYTES_PER_CHAR + ENTRY_BYTES
 
 
 def accepted_media_type(accept: str | None) -> str | None:
@@ -148,12 +173,17 @@ class GraphQLEndpoint:
         self.rules = [*specified_rules, limits_rule(settings.limits)]
         if not settings.introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.prepared: LRU[str, CheckedQuery] = LRU(settings.document_cache_entries)
+        self.prepared: LRU[str, CheckedQuery] = LRU(settings.document_cache_entries,
+                                                     settings.document_cache_bytes, _prepared_weight)
         self.responses: LRU[str, FinishedAnswer] = LRU(
-            settings.response_cache_entries if settings.response_cache else 0)
-        self.persisted = PersistedQueries(settings.persisted_query_entries)
+            settings.response_cache_entries if settings.response_cache else 0,
+            settings.response_cache_bytes, _answer_weight)
+        self.persisted = PersistedQueries(settings.persisted_query_entries, settings.persisted_query_bytes)
         self.cache_control = cache_control(settings.cache_max_age, settings.stale_while_revalidate)
-        self.held: LRU[HeldKey, HeldAnswer] = LRU(self.responses.size)
+        # held GETs share the kept answers' bodies; their own weight (query strings, headers) gets
+        # an eighth of the answers' budget
+        self.held: LRU[HeldKey, HeldAnswer] = LRU(self.responses.size, settings.response_cache_bytes // 8,
+                                                  _held_weight)
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
         self.planner = Planner(schema.graphql_schema)
@@ -181,9 +211,10 @@ class GraphQLEndpoint:
             return None
         if if_none_match is not None and matches(if_none_match.decode("latin-1"), held.representation.etag):
             return 304, held.not_modified, b""
-        if self.responses.get(held.representation.key) is None:
+        ready = self.responses.get(held.representation.key)
+        if ready is None:
             return None
-        return held.status, held.headers, held.body
+        return held.status, held.headers, ready.gzipped if held.gzipped else ready.body
 
     async def handle(self, request: Request) -> Response:
         method = request.method
@@ -232,7 +263,9 @@ class GraphQLEndpoint:
                 return ready
             if len(ready.body) >= LARGE_ANSWER_BYTES:
                 self._trim_after_large_answers()
-            if ready.cacheable:
+            if (ready.cacheable or ready.kept) and self.responses.size:
+                if len(ready.body) >= GZIP_MIN_BYTES:
+                    _ = ready.gzipped  # made now, so the cache weighs what it will hold
                 self.responses.put(representation.key, ready)
         cacheable = is_get and ready.cacheable
         body, encoding = ready.body, None
@@ -246,9 +279,9 @@ class GraphQLEndpoint:
             return self._respond(ready.status, body, media_type, "no-store", None, None, locale, encoding)
         response = self._respond(ready.status, body, media_type, self.cache_control, representation.etag,
                                  representation.last_modified, locale, encoding)
-        if self.held.size:
+        if self.held.size and self.responses.get(representation.key) is ready:
             self.held.put(_held_key(request.scope, snapshot.version)[0], HeldAnswer(
-                ready.status, representation, persisted, response.raw_headers, response.body,
+                ready.status, representation, persisted, response.raw_headers, encoding is not None,
                 representation.not_modified(self.cache_control).raw_headers))
         return response
 
@@ -330,7 +363,21 @@ class GraphQLEndpoint:
         body["data"] = result.data
         if context.fallbacks:
             body["extensions"] = {"localeFallbacks": context.fallbacks}
-        return FinishedAnswer(200, _dumps(body), cacheable=not internal)
+        answer = _dumps(body)
+        if len(answer) > self.limits.max_answer_bytes:
+            return self._too_large(len(answer), media_type)
+        return FinishedAnswer(200, answer, cacheable=not internal)
+
+    def _too_large(self, size: int, media_type: str) -> FinishedAnswer:
+        """The refusal of an answer above ``max_answer_bytes``, kept so that asking again is cheap."""
+        limit = self.limits.max_answer_bytes
+        message = (f"The answer would be {size:,} bytes; the most this server sends is {limit:,}. "
+                   "Ask for fewer fields or a smaller page (`first`).")
+        body = {"errors": [{"message": message, "extensions": {
+            "code": "ANSWER_TOO_LARGE", "bytes": size, "maxBytes": limit}}]}
+        # refused as a request (no data), as the other limits are
+        return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False,
+                              kept=True)
 
     def _respond(self, status: int, body: bytes, media_type: str, cache_control: str, etag: str | None,
                  last_modified: str | None, locale: str | None = None, encoding: str | None = None) -> Response:
@@ -358,11 +405,12 @@ _GET = frozenset({"GET", "HEAD"})
 
 def _representation(snapshot: Snapshot, locale: str, media_type: str, params: Params, query: str,
                     gz: bool) -> Representation:
-    key = "\x1f".join([
+    described = "\x1f".join([
         snapshot.version, locale, media_type, params.operation_name or "", query,
         orjson.dumps(params.variables, option=orjson.OPT_SORT_KEYS).decode() if params.variables else "",
     ])
-    etag = f'"{snapshot.version}-{hashlib.sha256(key.encode()).hexdigest()[:20]}{"-gz" if gz else ""}"'
+    key = hashlib.sha256(described.encode()).hexdigest()
+    etag = f'"{snapshot.version}-{key[:20]}{"-gz" if gz else ""}"'
     return Representation(key, etag, locale, last_modified(snapshot))
 
 

@@ -32,9 +32,15 @@ class PersistedUse:
     registered: str | None
 
 
+def _query_weight(digest: str, query: str) -> int:
+    return len(digest) + len(query.encode("utf-8")) + 256  # the entry and its strings' headers
+
+
 class PersistedQueries:
-    def __init__(self, size: int) -> None:
-        self.store: LRU[str, str] = LRU(size)
+    """Query texts by their SHA-256, at most ``size`` of them and ``max_bytes`` of text."""
+
+    def __init__(self, size: int, max_bytes: int | None = None) -> None:
+        self.store: LRU[str, str] = LRU(size, max_bytes, _query_weight)
 
     def resolve(self, params: Params) -> tuple[str, PersistedUse | None]:
         """(query text, how the request used APQ, if it did). Raises on a bad or unknown hash."""

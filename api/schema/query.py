@@ -8,7 +8,10 @@ import graphene
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from api import search as search_index
+from api.schema import connections
+from api.schema.hits import SearchHit
 from api.schema.localize import RecordInLocale, context_of, pick_locale
+from api.schema.paging import page_args
 from api.schema.sync import SYNC_PAGE_ARGS, SyncPage, resolve_sync_page
 from api.schema.types import (
     Document,
@@ -22,47 +25,7 @@ from api.schema.types import (
 LOCALE_ARG = "BCP 47 language tag ('es', 'es-US', 'en-GB'). Default: the request's Accept-Language."
 MAX_SEARCH_CHARS = 200
 MAX_FIRST = 50
-
-
-class SearchHitKind(graphene.Enum):
-    class Meta:
-        description = "What a search hit points at."
-
-    DOCUMENT = "document"
-    SECTION = "section"
-    TREATMENT = "treatment"
-    TERM = "term"
-
-
-class Highlight(graphene.ObjectType):
-    class Meta:
-        description = "A matched word inside a snippet, as a character range."
-
-    start = graphene.Int(required=True, description="Offset of the match in the snippet.")
-    length = graphene.Int(required=True, description="Length of the match.")
-
-
-class SearchHit(graphene.ObjectType):
-    class Meta:
-        description = "One search result."
-
-    kind = graphene.Field(SearchHitKind, required=True, description="What the hit is.")
-    id = graphene.ID(required=True, description="Id of the hit: slug, section id, treatment id or term id.")
-    document_slug = graphene.ID(description="Document that shows it (none for glossary terms).")
-    section_id = graphene.ID(description="Section that shows it, when there is one.")
-    title = graphene.String(required=True, description="Title of the hit in the searched locale.")
-    snippet = graphene.String(required=True, description="Plain-text excerpt around the first match.")
-    snippet_html = graphene.String(
-        required=True, description="The snippet, HTML-escaped, with matches in <mark> elements."
-    )
-    highlights = graphene.List(
-        graphene.NonNull(Highlight), required=True, description="Where the matches are in `snippet`."
-    )
-    score = graphene.Float(required=True, description="Relevance; higher is better.")
-
-    @staticmethod
-    def resolve_highlights(root: search_index.Hit, info: GraphQLResolveInfo) -> list[dict[str, int]]:
-        return [{"start": s, "length": n} for s, n in root.highlights]
+LIST_GONE = "Answers the whole library at once; will be removed in the next release."
 
 
 class SyncedDocument(graphene.ObjectType):
@@ -127,7 +90,16 @@ class Query(graphene.ObjectType):
     )
     documents = graphene.List(
         graphene.NonNull(Document), required=True, locale=graphene.String(description=LOCALE_ARG),
-        description="Every document.",
+        description="Every document, in one answer.",
+        deprecation_reason=f"{LIST_GONE} Use `documentsConnection`: pages, filters and orders.",
+    )
+    documents_connection = graphene.Field(
+        connections.DocumentConnection, required=True, **page_args(),
+        filter=graphene.Argument(connections.DocumentFilter, description="Which documents."),
+        order_by=graphene.Argument(connections.DocumentOrder, default_value="CONTENT", description="Their order."),
+        locale=graphene.String(description=LOCALE_ARG),
+        description="The library's documents, a page at a time, filtered and ordered.",
+        resolver=connections.resolve_documents,
     )
     document = graphene.Field(
         Document, slug=graphene.String(required=True, description="The document's slug."),
@@ -136,7 +108,17 @@ class Query(graphene.ObjectType):
     treatments = graphene.List(
         graphene.NonNull(Treatment), required=True,
         category=graphene.String(description="Only this category (id), e.g. 'radiation-therapy'."),
-        locale=graphene.String(description=LOCALE_ARG), description="Every treatment, or those of a category.",
+        locale=graphene.String(description=LOCALE_ARG),
+        description="Every treatment, or those of a category, in one answer.",
+        deprecation_reason=f"{LIST_GONE} Use `treatmentsConnection`: pages, filters and orders.",
+    )
+    treatments_connection = graphene.Field(
+        connections.TreatmentConnection, required=True, **page_args(),
+        filter=graphene.Argument(connections.TreatmentFilter, description="Which treatments."),
+        order_by=graphene.Argument(connections.TreatmentOrder, default_value="CONTENT", description="Their order."),
+        locale=graphene.String(description=LOCALE_ARG),
+        description="The library's treatments, a page at a time, filtered and ordered.",
+        resolver=connections.resolve_treatments,
     )
     treatment = graphene.Field(
         Treatment, id=graphene.ID(required=True, description="Treatment id."),
@@ -148,7 +130,21 @@ class Query(graphene.ObjectType):
     )
     glossary = graphene.List(
         graphene.NonNull(GlossaryTerm), required=True, locale=graphene.String(description=LOCALE_ARG),
-        description="Every glossary term, in the content's order.",
+        description="Every glossary term, in the content's order, in one answer.",
+        deprecation_reason=f"{LIST_GONE} Use `glossaryConnection`: pages, letters and orders.",
+    )
+    glossary_connection = graphene.Field(
+        connections.GlossaryTermConnection, required=True, **page_args(),
+        filter=graphene.Argument(connections.GlossaryFilter, description="Which terms."),
+        order_by=graphene.Argument(connections.GlossaryOrder, default_value="CONTENT", description="Their order."),
+        locale=graphene.String(description=LOCALE_ARG),
+        description="The glossary, a page at a time: for an A–Z index, filter by `letter`.",
+        resolver=connections.resolve_glossary,
+    )
+    glossary_letters = graphene.List(
+        graphene.NonNull(connections.GlossaryLetter), required=True, locale=graphene.String(description=LOCALE_ARG),
+        description="The letters of an A–Z index of the glossary in the reader's alphabet, with their counts.",
+        resolver=connections.resolve_glossary_letters,
     )
     strings = graphene.List(
         graphene.NonNull(UiString), required=True, locale=graphene.String(description=LOCALE_ARG),
@@ -161,6 +157,13 @@ class Query(graphene.ObjectType):
         locale=graphene.String(description=LOCALE_ARG),
         first=graphene.Int(default_value=10, description=f"How many hits (1-{MAX_FIRST})."),
         description="Ranked hits in one language: documents, sections, treatments and glossary terms.",
+    )
+    search_connection = graphene.Field(
+        connections.SearchHitConnection, required=True, **page_args(),
+        query=graphene.String(required=True, description="Words to find; accents and case do not matter."),
+        locale=graphene.String(description=LOCALE_ARG),
+        description="The hits of `search`, a page at a time (for a results page with 'more').",
+        resolver=connections.resolve_search,
     )
     sync = graphene.Field(
         SyncPayload, required=True,

@@ -15,8 +15,10 @@ from graphql import GraphQLResolveInfo
 
 from api.content import model
 from api.content.readability import document_level, section_level
+from api.listing.filters import terms_of, treatments_of
 from api.lru import LRU
 from api.schema.localize import RecordInLocale, context_of, localize, localized_resolver
+from api.schema.paging import back_link
 
 
 class ContentType(graphene.ObjectType):
@@ -75,6 +77,7 @@ class GlossaryTerm(ContentType):
         graphene.NonNull(graphene.String), required=True,
         description="Other forms of the word (plurals, short forms) that renderers also mark.",
     )
+    documents = back_link("term", "this term")
 
     @staticmethod
     def resolve_also_matches(root: RecordInLocale, info: GraphQLResolveInfo) -> list[str]:
@@ -160,6 +163,7 @@ class Treatment(ContentType):
     terms = graphene.List(
         graphene.NonNull(GlossaryTerm), required=True, description="Glossary terms its text uses."
     )
+    documents = back_link("treatment", "this treatment")
 
     @staticmethod
     def resolve_category(root: RecordInLocale, info: GraphQLResolveInfo) -> RecordInLocale:
@@ -360,7 +364,11 @@ class Document(ContentType):
     )
     title = graphene.String(required=True, description="The page title.")
     summary = graphene.String(required=True, description="What the page covers, in one or two sentences.")
-    audience = graphene.String(required=True, description="Who the page is written for.")
+    audience = graphene.String(required=True, description="Who the page is written for, in words.")
+    audiences = graphene.List(
+        graphene.NonNull("api.schema.connections.Audience"), required=True,
+        description="Who the page is written for, as values to filter by (`documentsConnection(filter:)`).",
+    )
     disclaimer = graphene.String(required=True, description="The medical disclaimer to show with the page.")
     reviewed_by = graphene.String(required=True, description="Who reviewed the content.")
     last_reviewed = graphene.Date(required=True, description="When the content was last reviewed.")
@@ -425,9 +433,12 @@ class Document(ContentType):
         return RecordInLocale(found, root.locale) if found else None
 
     @staticmethod
+    def resolve_audiences(root: RecordInLocale, info: GraphQLResolveInfo) -> list[str]:
+        return list(root.value.audiences)
+
+    @staticmethod
     def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
-        blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "treatments", _ids_in_blocks(blocks, "treatment"), root.locale)
+        return _records(info, "treatments", treatments_of(root.value), root.locale)
 
     @staticmethod
     def resolve_care_team(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
@@ -441,12 +452,7 @@ class Document(ContentType):
 
     @staticmethod
     def resolve_glossary(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
-        snapshot = context_of(info).snapshot
-        blocks = [b for s in root.value.sections for b in s.blocks]
-        ids = _ids_in_blocks(blocks, "term")
-        for tid in _ids_in_blocks(blocks, "treatment"):
-            ids += snapshot.treatments[tid].term_ids
-        return _records(info, "glossary", list(dict.fromkeys(ids)), root.locale)
+        return _records(info, "glossary", terms_of(context_of(info).snapshot, root.value), root.locale)
 
     @staticmethod
     def resolve_reading_level(root: RecordInLocale, info: GraphQLResolveInfo) -> dict[str, Any]:

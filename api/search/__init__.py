@@ -17,7 +17,7 @@ from api.search.index import Entry, index_for
 from api.search.ranking import rank
 from api.search.text import Hit, fold, make_snippet, query_words
 
-__all__ = ["Hit", "fold", "index_for", "make_snippet", "query_words", "search"]
+__all__ = ["Hit", "Ranked", "fold", "index_for", "make_snippet", "query_words", "ranked", "search"]
 
 
 def search(snapshot: Snapshot, query: str, locale: str, first: int = 10) -> list[Hit]:
@@ -28,17 +28,40 @@ def search(snapshot: Snapshot, query: str, locale: str, first: int = 10) -> list
     are the ``first`` best entries (equal scores: the earlier entry first). They are found
     without scoring every entry a common word occurs in (see :mod:`api.search.ranking`).
     """
+    found = ranked(snapshot, query, locale, first)
+    return [found.hit(n) for n in range(len(found))]
+
+
+class Ranked:
+    """The best entries for a query, best first; a :class:`Hit` (with its snippet) is made only for
+    the places asked for, so a page of a deep ranking costs the page's snippets alone."""
+
+    def __init__(self, entries: list[tuple[Entry, float]], words: list[str]) -> None:
+        self.entries = entries
+        self.words = words
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def key(self, place: int) -> str:
+        """What the hit at ``place`` is, stable across versions: its kind and id."""
+        entry = self.entries[place][0]
+        return f"{entry.kind}/{entry.id}"
+
+    def hit(self, place: int) -> Hit:
+        entry, score = self.entries[place]
+        snippet, highlights = make_snippet(entry.body or entry.title, self.words)
+        return Hit(entry.kind, entry.id, entry.document_slug, entry.section_id, entry.title, snippet,
+                   highlights, round(score, 4))
+
+
+def ranked(snapshot: Snapshot, query: str, locale: str, first: int) -> Ranked:
+    """The ``first`` best entries for ``query`` in ``locale`` (see :func:`search`), without snippets."""
     index = index_for(snapshot, locale)
     words = query_words(query, locale)
     if not words:
-        return []
+        return Ranked([], words)
     expansions = [index.tokens(word) for word in words]
     if not all(expansions):
-        return []
-    return [_hit(index.entries[e], score, words) for e, score in rank(index, expansions, first)]
-
-
-def _hit(entry: Entry, score: float, words: list[str]) -> Hit:
-    snippet, highlights = make_snippet(entry.body or entry.title, words)
-    return Hit(entry.kind, entry.id, entry.document_slug, entry.section_id, entry.title, snippet,
-               highlights, round(score, 4))
+        return Ranked([], words)
+    return Ranked([(index.entries[e], score) for e, score in rank(index, expansions, first)], words)
