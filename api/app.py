@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from api.http.access_log import AccessLog
 from api.http.edge import Answer, Edge
 from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
+from api.schema import list_indexes
 from api.settings import Settings, configure_logging, from_env
 
 log = logging.getLogger("clara")
@@ -64,6 +66,9 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     settings = settings or from_env()
     configure_logging(settings.log_level)
     live = content if content is not None else LiveContent(Path(settings.content_path))
+    live.prepare.append(list_indexes)
+    if live.loaded:  # loaded before the app was made: prepare its version now, beside the requests
+        threading.Thread(target=live.prepared, args=(live.current,), name="prepare", daemon=True).start()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

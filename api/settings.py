@@ -66,7 +66,8 @@ class Limits:
     max_tokens: int = 5_000
     max_depth: int = 12
     max_aliases: int = 30
-    max_cost: int = 5_000
+    max_fields: int = 5_000  # fields in the query's text, fragments expanded
+    max_cost: int = 20_000  # fields times the lengths of the lists they are in (api.schema.cost)
     max_answer_bytes: int = 4 * 1024 * 1024  # no answer is bigger: a clear error instead
 
 
@@ -125,6 +126,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
             max_tokens=_int(env, "MAX_TOKENS", Limits.max_tokens),
             max_depth=_int(env, "MAX_DEPTH", Limits.max_depth),
             max_aliases=_int(env, "MAX_ALIASES", Limits.max_aliases),
+            max_fields=_int(env, "MAX_FIELDS", Limits.max_fields),
             max_cost=_int(env, "MAX_COST", Limits.max_cost),
             max_answer_bytes=_int(env, "MAX_ANSWER_BYTES", Limits.max_answer_bytes),
         ),

@@ -1,6 +1,6 @@
 """Imports point down: each part of the server stands only on the parts below it.
 
-From the bottom: the shared rules; memory and the bounded cache; the content; search; the GraphQL
+From the bottom: the shared rules; memory and the bounded cache; the content; search and lists; the GraphQL
 schema; the settings read from the environment (they name the content's defaults); the shared
 HTTP helpers; the GraphQL endpoint and the embeds (which never import each other); the app that
 wires them. A module may import its own package and anything in a lower layer.
@@ -17,7 +17,7 @@ LAYERS = [
     {"rules"},
     {"api.memory", "api.lru"},
     {"api.content"},
-    {"api.search"},
+    {"api.search", "api.listing"},
     {"api.schema"},
     {"api.settings"},
     {"api.web"},

@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from api.content.items import ItemTable
@@ -42,6 +43,9 @@ class LiveContent:
         self._tables_lock = threading.Lock()
         self._table_built = threading.Condition(self._tables_lock)
         self._lock = threading.Lock()
+        # Work the layers above want done once per version before requests need it (the cost
+        # model's list lengths, the filters' links): run on the version's own thread, first.
+        self.prepare: list[Callable[[Snapshot], object]] = []
         if snapshot is not None:
             self._remember(snapshot)
 
@@ -80,6 +84,7 @@ class LiveContent:
                          daemon=True).start()
 
     def _build_table(self, snapshot: Snapshot) -> None:
+        self.prepared(snapshot)
         started = time.perf_counter()
         try:
             table = ItemTable(snapshot)
@@ -93,6 +98,19 @@ class LiveContent:
                 self._tables.popitem(last=False)
             self._table_built.notify_all()
         log.info("item table of %s ready in %.2f s", snapshot.version, time.perf_counter() - started)
+
+    def prepared(self, snapshot: Snapshot) -> None:
+        """Run the :attr:`prepare` hooks for ``snapshot`` (each also makes its work on first use,
+        so a hook that fails only logs: requests still get their answer, a little later)."""
+        for hook in list(self.prepare):
+            started = time.perf_counter()
+            try:
+                hook(snapshot)
+            except Exception:
+                log.exception("preparing %s for requests failed", snapshot.version)
+                continue
+            log.info("%s of %s ready in %.2f s", getattr(hook, "__name__", "preparation"), snapshot.version,
+                     time.perf_counter() - started)
 
     def table(self, version: str) -> ItemTable | None:
         """The item table of ``version``; None while it is being built, or when it is too old."""

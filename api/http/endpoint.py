@@ -44,6 +44,7 @@ from api.http.ratelimit import TokenBuckets
 from api.lru import LRU
 from api.memory import give_back_freed_memory
 from api.schema import schema
+from api.schema.cost import cost_of, lengths_of
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, Planner
 from api.settings import Settings
@@ -332,6 +333,9 @@ class GraphQLEndpoint:
             if is_get:
                 return self._error(405, f"A {kind} cannot be sent with GET; use POST.", "METHOD_NOT_ALLOWED",
                                    media_type, {"Allow": "POST"})
+        cost = cost_of(schema.graphql_schema, prepared.document, operation, params.variables, lengths_of(snapshot))
+        if cost > self.limits.max_cost:
+            return self._too_costly(cost, operation, media_type)
         def new_context() -> RequestContext:
             return RequestContext(live=live, snapshot=snapshot, locale=locale, pager=self.pager)
 
@@ -367,6 +371,18 @@ class GraphQLEndpoint:
         if len(answer) > self.limits.max_answer_bytes:
             return self._too_large(len(answer), media_type)
         return FinishedAnswer(200, answer, cacheable=not internal)
+
+    def _too_costly(self, cost: int, operation: Any, media_type: str) -> FinishedAnswer:
+        """The refusal of a query whose lists would hold too much (see :mod:`api.schema.cost`), kept."""
+        name = f" {operation.name.value!r}" if operation.name else ""
+        limit = self.limits.max_cost
+        message = (f"Operation{name} asks for too much: cost {cost:,}, the most is {limit:,}. Each field counts "
+                   "once per item of the lists it is in: ask for smaller pages (`first`), fewer fields, or "
+                   "split the query.")
+        body = {"errors": [{"message": message, "extensions": {
+            "code": "QUERY_TOO_COMPLEX", "cost": cost, "maxCost": limit}}]}
+        return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False,
+                              kept=True)
 
     def _too_large(self, size: int, media_type: str) -> FinishedAnswer:
         """The refusal of an answer above ``max_answer_bytes``, kept so that asking again is cheap."""

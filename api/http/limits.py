@@ -1,9 +1,11 @@
-"""Validation rules that bound what one query may cost: depth, aliases and total fields.
+"""Validation rules that bound what one query's text may ask: depth, aliases and total fields.
 
 graphql-core caps tokens at parse time; nothing caps breadth. This rule walks each operation
 once, expanding fragments, and stops counting as soon as a limit is passed, so a fragment bomb
-costs us no more than the limit. Introspection (``__schema``/``__type``) is not counted for depth:
-GraphiQL's own introspection query is deep by nature, and its breadth still counts as cost.
+costs us no more than the limit. What the lists in a query return is the cost's to bound
+(:mod:`api.schema.cost`); its walk is bounded by the field count checked here. Introspection
+(``__schema``/``__type``) is not counted for depth: GraphiQL's own introspection query is deep by
+nature, and its breadth still counts as fields.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
             }
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> Any:
-            counts = {"cost": 0, "aliases": 0, "depth": 0}
+            counts = {"fields": 0, "aliases": 0, "depth": 0}
             with contextlib.suppress(_TooMuch):  # counting stops at the first limit passed
                 self._walk(node.selection_set, 1, counts, frozenset(), introspection=False)
             name = f" {node.name.value!r}" if node.name else ""
@@ -61,12 +63,12 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
                     extensions={"code": "TOO_MANY_ALIASES", "aliases": counts["aliases"],
                                 "maxAliases": limits.max_aliases},
                 ))
-            if counts["cost"] > limits.max_cost:
+            if counts["fields"] > limits.max_fields:
                 self.report_error(GraphQLError(
-                    f"Operation{name} asks for too much: cost at least {counts['cost']}, the most is "
-                    f"{limits.max_cost}. "
-                    "Ask for fewer fields or split the query.", node,
-                    extensions={"code": "QUERY_TOO_COMPLEX", "cost": counts["cost"], "maxCost": limits.max_cost},
+                    f"Operation{name} names too many fields: at least {counts['fields']} with its fragments "
+                    f"expanded, the most is {limits.max_fields}. Ask for fewer fields or split the query.", node,
+                    extensions={"code": "TOO_MANY_FIELDS", "fields": counts["fields"],
+                                "maxFields": limits.max_fields},
                 ))
             return self.SKIP
 
@@ -76,13 +78,13 @@ def limits_rule(limits: Limits) -> type[ValidationRule]:
                 return
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
-                    counts["cost"] += 1
+                    counts["fields"] += 1
                     if selection.alias is not None:
                         counts["aliases"] += 1
                     inside = introspection or selection.name.value.startswith("__")
                     if not inside:
                         counts["depth"] = max(counts["depth"], depth)
-                    if (counts["cost"] > limits.max_cost or counts["depth"] > limits.max_depth
+                    if (counts["fields"] > limits.max_fields or counts["depth"] > limits.max_depth
                             or counts["aliases"] > limits.max_aliases):
                         raise _TooMuch
                     self._walk(selection.selection_set, depth + (0 if inside else 1), counts, seen, inside)

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import graphene
 
+from api.content.snapshot import Snapshot
+from api.listing import orderings
+from api.schema.cost import lengths_of
 from api.schema.query import Query
 from api.schema.types import BLOCK_TYPES
 
 schema = graphene.Schema(query=Query, types=BLOCK_TYPES)
 
-__all__ = ["schema"]
+
+def list_indexes(snapshot: Snapshot) -> None:
+    """What requests of a new version need first, made before they do: the cost model's list
+    lengths (and the filters' links they read) and the content order of each collection
+    (about 0.3 s per 1,000 documents)."""
+    lengths_of(snapshot)
+    for collection in (orderings.DOCUMENTS, orderings.TREATMENTS, orderings.GLOSSARY):
+        orderings.ordering(snapshot, collection, orderings.Order(orderings.CONTENT), snapshot.content.default_locale)
+
+
+__all__ = ["list_indexes", "schema"]

@@ -31,14 +31,14 @@ def test_alias_limit(app) -> None:
     assert error["extensions"]["maxAliases"] == LIMITS.max_aliases
 
 
-def test_cost_limit_reports_cost_and_maximum(app) -> None:
+def test_field_limit_counts_fields_with_fragments_expanded_and_reports_the_maximum(app) -> None:
     fields = " ".join(["code nativeName choosePrompt continueLabel isDefault fallback"] * 10)
     fragments = "fragment F on Locale { " + fields + " } "
     query = fragments + "{ " + " ".join(f"l{i}: locales {{ ...F ...F ...F ...F ...F }}" for i in range(25)) + " }"
     error = post(app, query).json()["errors"][0]
-    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
-    assert error["extensions"]["maxCost"] == LIMITS.max_cost
-    assert error["extensions"]["cost"] > LIMITS.max_cost
+    assert error["extensions"]["code"] == "TOO_MANY_FIELDS"
+    assert error["extensions"]["maxFields"] == LIMITS.max_fields
+    assert error["extensions"]["fields"] > LIMITS.max_fields
 
 
 def test_fragment_bomb_is_cut_short(app) -> None:
@@ -47,7 +47,7 @@ def test_fragment_bomb_is_cut_short(app) -> None:
         levels.append(f"fragment F{i} on Locale {{ ...F{i - 1} ...F{i - 1} }}")
     query = " ".join(levels) + " { locales { ...F29 } }"
     response = post(app, query)
-    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert response.json()["errors"][0]["extensions"]["code"] == "TOO_MANY_FIELDS"
 
 
 def test_token_limit(app) -> None:
