@@ -44,9 +44,10 @@ class Ranked:
         return len(self.entries)
 
     def key(self, place: int) -> str:
-        """What the hit at ``place`` is, stable across versions: its kind and id."""
+        """What the hit at ``place`` is, stable across versions: its kind, document and id (a section's
+        id is only unique within its document)."""
         entry = self.entries[place][0]
-        return f"{entry.kind}/{entry.id}"
+        return f"{entry.kind}/{entry.document_slug or ''}/{entry.id}"
 
     def hit(self, place: int) -> Hit:
         entry, score = self.entries[place]
