@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench bench-deps bench-scale soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench bench-deps bench-scale bench-collections soak lint format clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ bench: bench-deps ## Run the benchmarks (QUICK=1: under a minute) and write benc
 
 bench-scale: bench-deps ## Measure growth up to 10,000 documents (several minutes) into bench/results.json
 	$(PY) -m bench --scale
+
+bench-collections: bench-deps ## Measure collections at 10,000 documents and the response cache's bytes (minutes)
+	$(PY) -m bench --collections
 
 soak: $(STAMP) node ## Run the 60-second soak and reload tests, and the speed-under-attack check
 	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py tests/api/test_hostile.py

@@ -3,7 +3,8 @@
     python -m bench            the full run: side by side (best of 2 rounds of 10 s), growth to 1,000,
                                scale-out (workers, nginx cache), the phone
     python -m bench --quick    a smoke run in under a minute (2 s each, growth to 100)
-    python -m bench --scale    growth only, to 10,000 documents (minutes)
+    python -m bench --scale    growth only, to 10,000 documents (minutes), and the collections
+    python -m bench --collections   collections only: pages at 10,000 documents, the response cache's bytes
     python -m bench --smoke    one scenario for a second and a 3-document corpus (the tests use it)
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from bench import results
 from bench.config import FULL, QUICK, SMOKE, Config
 from bench.load import have_wrk
-from bench.scenarios import growth, http, phone, scale
+from bench.scenarios import collections, growth, http, phone, scale
 from bench.scenarios import sync as item_sync
 from bench.servers import have
 
@@ -51,18 +52,33 @@ def _goals(goals: list[dict[str, Any]]) -> str:
     return "\n".join(f"  {mark(g['met']):<12} {g['goal']}: {g['measured']} (goal {g['target']})" for g in goals)
 
 
+def _collections(cfg: Config, name: str) -> dict[str, Any]:
+    """Pages of every collection at library scale, and the response cache's RSS against its budget."""
+    n, samples = {"smoke": (3, 10), "quick": (100, 50), "full": (1_000, 200)}.get(name, (10_000, 300))
+    print(f"collections at {n:,} documents", flush=True)
+    pages = collections.latency(cfg, n, samples)
+    print(f"  first 20 p95 {pages['p95_ms']['documents_first_20']} ms, any page p95 {pages['any_page_p95_ms']} ms, "
+          f"whole library refused p95 {pages['p95_ms']['whole_library_refused']} ms", flush=True)
+    memory_n, answers, budget = {"smoke": (3, 10, 8), "quick": (100, 100, 32)}.get(name, (1_000, 2_000, None))
+    print(f"response cache: {answers:,} distinct answers at {memory_n:,} documents", flush=True)
+    memory = collections.cache_memory(cfg, memory_n, answers, budget, log=lambda s: print(s, flush=True))
+    return {"date": results.now(), "mode": name, "machine": results.machine(), "pages": pages, "cache": memory}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="short runs (under a minute)")
     mode.add_argument("--scale", action="store_true", help="growth only, up to 10,000 documents")
     mode.add_argument("--smoke", action="store_true", help="prove the harness works (seconds)")
+    mode.add_argument("--collections", action="store_true", help="collections only (minutes)")
     parser.add_argument("--only", help="comma-separated side-by-side scenarios to run (not written by default)")
     parser.add_argument("--out", type=Path, help=f"results file (default {results.RESULTS})")
     parser.add_argument("--seconds", type=float, help="override the seconds per scenario")
     parser.add_argument("--rounds", type=int, help="override the side-by-side rounds")
     args = parser.parse_args(argv)
-    name = "quick" if args.quick else "scale" if args.scale else "smoke" if args.smoke else "full"
+    name = "quick" if args.quick else "scale" if args.scale else "smoke" if args.smoke else \
+        "collections" if args.collections else "full"
     timing = dict({"quick": QUICK, "smoke": SMOKE}.get(name, FULL))
     if args.seconds:
         timing["seconds"] = args.seconds
@@ -74,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="clara-bench-") as tmp:
         cfg = Config(name, Path(tmp), **timing)
-        if not args.scale:
+        if name != "collections" and not args.scale:
             print(f"side by side ({cfg.seconds:.0f} s each after {cfg.warmup:.0f} s warm-up, best of {cfg.rounds} "
                   f"round(s), {cfg.connections} "
                   f"connections; server on CPU {cfg.server_cpus}, load on CPU {cfg.load_cpus}; driver "
@@ -93,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             if measured["diagnostics"]:
                 found["diagnostics"] = measured["diagnostics"]
             print(_table(found), flush=True)
+        if name in {"full", "quick", "scale", "smoke", "collections"} and not args.only:
+            found["collections"] = _collections(cfg, name)
         if name in {"full", "quick", "scale", "smoke"} and not args.only:
             sizes = {"full": [1, 100, 1_000], "quick": [1, 100], "scale": [1, 100, 1_000, 10_000],
                      "smoke": [1, 3]}[name]

@@ -124,8 +124,26 @@ def sync_goals(found: dict[str, Any], scale: dict[str, Any] | None) -> list[dict
     return goals
 
 
+def collection_goals(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 12's goals, from the ``collections`` section."""
+    pages, cache = found["pages"], found["cache"]
+    n = pages["documents"]
+    first, any_page = pages["p95_ms"]["documents_first_20"], pages["any_page_p95_ms"]
+    refused = pages["p95_ms"]["whole_library_refused"]
+    was_refused = pages["whole_library"]["code"] == "QUERY_TOO_COMPLEX"
+    return [
+        _goal(f"documentsConnection(first: 20) p95 at {n:,} documents, executed (ms)", first, "< 10", first < 10),
+        _goal(f"any page of any collection p95 at {n:,} documents (ms)", any_page, "< 25", any_page < 25),
+        _goal(f"the whole library in one query refused at {n:,} documents, p95 (ms)", refused, "< 5, refused",
+              was_refused and refused < 5),
+        _goal(f"server RSS with {cache['answers']:,} distinct answers at {cache['documents']:,} documents (MB)",
+              cache["peak_mb"], f"<= {cache['bound_mb']} (rest {cache['rest_mb']} + budget {cache['budget_mb']}, "
+              "+10%)", cache["within"]),
+    ]
+
+
 ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "diagnostics", "growth",
-         "scale_out", "phone", "sync", "sync_scale")
+         "collections", "scale_out", "phone", "sync", "sync_scale")
 
 
 def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +169,8 @@ def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
         goals += [{**g, "from": "growth"} for g in growth_goals(merged["growth"]["rows"])]
     if merged.get("sync", {}).get("first_sync"):
         goals += [{**g, "from": "sync"} for g in sync_goals(merged["sync"], merged.get("sync_scale"))]
+    if merged.get("collections", {}).get("pages"):
+        goals += [{**g, "from": "collections"} for g in collection_goals(merged["collections"])]
     merged["goals"] = goals
     out = {k: merged[k] for k in ORDER if k in merged}
     path.write_bytes(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")

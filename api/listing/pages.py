@@ -42,7 +42,8 @@ def cursor(scope: str, key: str) -> str:
     return base64.urlsafe_b64encode(f"{scope}:{key}".encode()).decode().rstrip("=")
 
 
-def _key_of(value: str, scope: str, argument: str) -> str:
+def key_of(value: str, scope: str, argument: str) -> str:
+    """The record key a cursor names; raises :class:`PageError` when it is not one of this list's."""
     try:
         decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -107,7 +108,7 @@ def cut(ids: Sequence[str], place: dict[str, int], allowed: frozenset[str] | Non
     """One page of ``ids`` (in order; ``place`` maps each to its index), keeping only the ids in
     ``allowed`` (None: every id). ``gone`` names what a stale cursor pointed at, for its error."""
     def index_of(value: str, argument: str) -> int:
-        key = _key_of(value, scope, argument)
+        key = key_of(value, scope, argument)
         found = place.get(key)
         if found is None:
             raise PageError(f"The {gone} the `{argument}` cursor points at ({key}) is no longer in this list: "

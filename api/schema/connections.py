@@ -51,8 +51,8 @@ DocumentConnection = _connection("Document", Document, "document", ALL_MATCHING)
 TreatmentConnection = _connection("Treatment", Treatment, "treatment", ALL_MATCHING)
 GlossaryTermConnection = _connection("GlossaryTerm", GlossaryTerm, "glossary term", ALL_MATCHING)
 SearchHitConnection = _connection(
-    "SearchHit", SearchHit, "search hit", f"How many hits the query has, counted up to {paging.SEARCH_DEPTH} "
-    f"(pages reach that far into the ranking).")
+    "SearchHit", SearchHit, "search hit", f"How many hits the query has in all (pages reach the best "
+    f"{paging.SEARCH_DEPTH}).")
 
 
 Audience = graphene.Enum("Audience", [(a.upper().replace("-", "_"), a) for a in AUDIENCES],

@@ -19,11 +19,11 @@ from api.content.snapshot import Snapshot
 from api.listing import filters, orderings
 from api.listing.collation import OTHER, alphabet, letter
 from api.listing.orderings import CONTENT, TEXT, UPDATED, Collection, Order
-from api.listing.pages import DEFAULT_PAGE, MAX_PAGE, Page, PageError, PageRequest, cut, scope_of
+from api.listing.pages import DEFAULT_PAGE, MAX_PAGE, Page, PageError, PageRequest, cut, key_of, scope_of
 from api.schema.localize import RecordInLocale, context_of, pick_locale
 
 LOCALE_ARG = "BCP 47 language tag ('es', 'es-US', 'en-GB'). Default: the request's Accept-Language."
-SEARCH_DEPTH = 500  # how far into a search's ranking pages may go (and the most totalCount counts)
+SEARCH_DEPTH = 500  # how far into a search's ranking pages may go
 
 # The orders of each collection, by the GraphQL enum value's name.
 ORDERS = {
@@ -242,17 +242,31 @@ def glossary_letters(info: GraphQLResolveInfo, locale: str | None) -> list[dict[
 
 
 def search(info: GraphQLResolveInfo, query: str, locale: str | None, request: PageRequest) -> Connection:
-    """A page of search hits: cursors name a hit (kind and id) in the ranking of this query."""
+    """A page of search hits. A hit's cursor names its place in the ranking and the hit there, so a
+    page ranks only as deep as it reaches (a deep ranking costs its snippets and its depth, not
+    :data:`SEARCH_DEPTH`); after a content change that moved the hit, the cursor asks to start again."""
     snapshot = context_of(info).snapshot
     code = pick_locale(info, locale)
     if request.last is not None and request.before is None:
         raise GraphQLError("Search pages go forwards: use `first` and `after` (or `last` with `before`).",
                            extensions={"code": "BAD_USER_INPUT"})
-    found = search_index.ranked(snapshot, query, code, SEARCH_DEPTH)
-    keys = [found.key(n) for n in range(len(found))]
-    place = {k: n for n, k in enumerate(keys)}
+    scope = scope_of("search", code, query)
     try:
-        page = cut(keys, place, None, request, scope_of("search", code, query), "hit")
+        reach = _place(request.before, scope, "before") if request.before is not None else \
+            (_place(request.after, scope, "after") + 1 if request.after is not None else 0) + request.size + 1
+        found = search_index.ranked(snapshot, query, code, min(SEARCH_DEPTH, reach + 1))
+        keys = [f"{n}/{found.key(n)}" for n in range(len(found))]
+        page = cut(keys, {k: n for n, k in enumerate(keys)}, None, request, scope, "hit")
     except PageError as exc:
         raise _error(exc) from None
-    return Connection(page, [found.hit(place[k]) for k in page.ids])
+    page._total = lambda: search_index.count(snapshot, query, code)
+    return Connection(page, [found.hit(int(k.split("/", 1)[0])) for k in page.ids])
+
+
+def _place(cursor: str, scope: str, argument: str) -> int:
+    """The place in the ranking a search cursor names (checked against the hit there by :func:`cut`)."""
+    head = key_of(cursor, scope, argument).split("/", 1)[0]
+    if not head.isdigit():
+        raise PageError(f"`{argument}` is not a cursor this server gave: use a `cursor` or `endCursor` from an "
+                        "earlier page.", "BAD_CURSOR")
+    return int(head)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from api.content.snapshot import Snapshot
 from api.search.index import Entry, index_for
-from api.search.ranking import rank
+from api.search.ranking import rank, shared_entries
 from api.search.text import Hit, fold, make_snippet, query_words
 
-__all__ = ["Hit", "Ranked", "fold", "index_for", "make_snippet", "query_words", "ranked", "search"]
+__all__ = ["Hit", "Ranked", "count", "fold", "index_for", "make_snippet", "query_words", "ranked", "search"]
 
 
 def search(snapshot: Snapshot, query: str, locale: str, first: int = 10) -> list[Hit]:
@@ -66,3 +66,14 @@ def ranked(snapshot: Snapshot, query: str, locale: str, first: int) -> Ranked:
     if not all(expansions):
         return Ranked([], words)
     return Ranked([(index.entries[e], score) for e, score in rank(index, expansions, first)], words)
+
+
+def count(snapshot: Snapshot, query: str, locale: str) -> int:
+    """How many entries match every word of ``query`` (all the hits, however deep), by set operations
+    on the postings, without scoring any."""
+    index = index_for(snapshot, locale)
+    words = query_words(query, locale)
+    expansions = [index.tokens(word) for word in words]
+    if not words or not all(expansions):
+        return 0
+    return len(shared_entries(index, expansions, [sum(t.end - t.start for t in e) for e in expansions]))
