@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -52,6 +53,7 @@ GLOSSARY = Collection("glossary", "glossary", lambda g: g.term)
 class Ordering(NamedTuple):
     ids: list[str]
     place: dict[str, int]
+    dates: list[dt.date] | None = None  # UPDATED orders: each id's date, so a date finds its place by bisection
 
 
 _orderings: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, Order, str], Ordering]] = \
@@ -80,6 +82,7 @@ def ordering(snapshot: Snapshot, collection: Collection, order: Order, locale: s
         return found
     records = collection.records(snapshot)
     ids = list(records)
+    dates = None
     if order.by == TEXT:
         read = text_in(snapshot, locale)
         ids = sorted_by_text(locale, ids, lambda i: read(collection.text(records[i])))
@@ -90,9 +93,17 @@ def ordering(snapshot: Snapshot, collection: Collection, order: Order, locale: s
             raise ValueError(f"{collection.name} have no dates to order by")
         dated = collection.updated
         ids.sort(key=lambda i: dated(records[i]), reverse=order.descending)  # stable: content order on ties
+        dates = [dated(records[i]) for i in ids]
     elif order.descending:
         ids.reverse()
-    found = Ordering(ids, {i: n for n, i in enumerate(ids)})
+    found = Ordering(ids, {i: n for n, i in enumerate(ids)}, dates)
     with _lock:
         made[key] = found
     return found
+
+
+def updated_since(snapshot: Snapshot, collection: Collection, since: dt.date) -> frozenset[str]:
+    """The ids of ``collection`` updated on or after ``since``, by bisection in its date order."""
+    by_date = ordering(snapshot, collection, Order(UPDATED), snapshot.content.default_locale)
+    assert by_date.dates is not None
+    return frozenset(by_date.ids[bisect_left(by_date.dates, since):])

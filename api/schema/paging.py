@@ -7,7 +7,6 @@ filters' sets, cut the page, and hand back a :class:`Connection` whose fields ar
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -153,10 +152,6 @@ def _filter(value: Any, name: str) -> Any:
     return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
 
 
-def _updated_since(snapshot: Snapshot, since: dt.date) -> frozenset[str]:
-    return frozenset(slug for slug, d in snapshot.documents.items() if d.review.last_updated >= since)
-
-
 def documents(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_by: Any,
               request: PageRequest, **fixed: str) -> Connection:
     """A page of documents; ``fixed`` filters a back-link adds (``treatment=…``, ``term=…``)."""
@@ -171,7 +166,7 @@ def documents(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_b
         "treatment_category": lambda v: links.documents_by_category.get(v, frozenset()),
         "term": lambda v: links.documents_by_term.get(v, frozenset()),
         "audience": lambda v: links.documents_by_audience.get(getattr(v, "value", v), frozenset()),
-        "updated_since": lambda v: _updated_since(snapshot, v),
+        "updated_since": lambda v: orderings.updated_since(snapshot, orderings.DOCUMENTS, v),
     }
     sets = [tables[name](value) for name, value in wanted.items() if value is not None]
     scope = tuple(sorted((k, str(getattr(v, "value", v))) for k, v in wanted.items() if v is not None))
