@@ -44,6 +44,7 @@ class Links:
     documents_by_audience: dict[str, frozenset[str]]
     treatments_by_document: dict[str, frozenset[str]]
     terms_by_document: dict[str, frozenset[str]]
+    treatments_by_category: dict[str, frozenset[str]]
 
 
 def _find(snapshot: Snapshot) -> Links:
@@ -61,9 +62,12 @@ def _find(snapshot: Snapshot) -> Links:
             by_term[term].add(slug)
         for audience in document.audiences:
             by_audience[audience].add(slug)
+    in_category: dict[str, set[str]] = defaultdict(set)
+    for treatment in snapshot.content.treatments:
+        in_category[treatment.category].add(treatment.id)
     return Links(*({k: frozenset(v) for k, v in table.items()}
                    for table in (by_treatment, by_category, by_term, by_audience)),
-                 treatments_by_document, terms_by_document)
+                 treatments_by_document, terms_by_document, {k: frozenset(v) for k, v in in_category.items()})
 
 
 _links: weakref.WeakKeyDictionary[Snapshot, Links] = weakref.WeakKeyDictionary()

@@ -18,6 +18,7 @@ from api.content.model import AUDIENCES
 from api.listing.collation import OTHER
 from api.schema import paging
 from api.schema.hits import SearchHit
+from api.schema.paging import LOCALE_ARG, page_args
 from api.schema.types import Document, GlossaryTerm, Treatment
 
 
@@ -173,3 +174,14 @@ def resolve_search(root: Any, info: GraphQLResolveInfo, query: str, first: int |
 
 def resolve_glossary_letters(root: Any, info: GraphQLResolveInfo, locale: str | None = None) -> list[dict[str, Any]]:
     return paging.glossary_letters(info, locale)
+
+
+def connection_field(connection: Any, filter_type: Any, order_type: Any, what: str, description: str,
+                     resolver: Any) -> graphene.Field:
+    """A root connection field: page arguments, ``filter``, ``orderBy`` (default CONTENT) and ``locale``."""
+    return graphene.Field(
+        connection, required=True, **page_args(),
+        filter=graphene.Argument(filter_type, description=f"Which {what}."),
+        order_by=graphene.Argument(order_type, default_value="CONTENT", description="Their order."),
+        locale=graphene.String(description=LOCALE_ARG), description=description, resolver=resolver,
+    )

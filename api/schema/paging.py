@@ -178,16 +178,13 @@ def treatments(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_
     snapshot = context_of(info).snapshot
     code = pick_locale(info, locale)
     category, document = _filter(filter, "category"), _filter(filter, "document")
+    links = filters.links(snapshot)
     sets = []
     if category is not None:
-        sets.append(_treatments_in(snapshot, category))
+        sets.append(links.treatments_by_category.get(category, frozenset()))
     if document is not None:
-        sets.append(filters.links(snapshot).treatments_by_document.get(document, frozenset()))
+        sets.append(links.treatments_by_document.get(document, frozenset()))
     return _page(info, orderings.TREATMENTS, code, order_by, sets, (category, document), request)
-
-
-def _treatments_in(snapshot: Snapshot, category: str) -> frozenset[str]:
-    return frozenset(t.id for t in snapshot.content.treatments if t.category == category)
 
 
 def glossary(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_by: Any,

@@ -93,14 +93,9 @@ class Query(graphene.ObjectType):
         description="Every document, in one answer.",
         deprecation_reason=f"{LIST_GONE} Use `documentsConnection`: pages, filters and orders.",
     )
-    documents_connection = graphene.Field(
-        connections.DocumentConnection, required=True, **page_args(),
-        filter=graphene.Argument(connections.DocumentFilter, description="Which documents."),
-        order_by=graphene.Argument(connections.DocumentOrder, default_value="CONTENT", description="Their order."),
-        locale=graphene.String(description=LOCALE_ARG),
-        description="The library's documents, a page at a time, filtered and ordered.",
-        resolver=connections.resolve_documents,
-    )
+    documents_connection = connections.connection_field(
+        connections.DocumentConnection, connections.DocumentFilter, connections.DocumentOrder, "documents",
+        "The library's documents, a page at a time, filtered and ordered.", connections.resolve_documents)
     document = graphene.Field(
         Document, slug=graphene.String(required=True, description="The document's slug."),
         locale=graphene.String(description=LOCALE_ARG), description="One document by slug, or null.",
@@ -112,14 +107,9 @@ class Query(graphene.ObjectType):
         description="Every treatment, or those of a category, in one answer.",
         deprecation_reason=f"{LIST_GONE} Use `treatmentsConnection`: pages, filters and orders.",
     )
-    treatments_connection = graphene.Field(
-        connections.TreatmentConnection, required=True, **page_args(),
-        filter=graphene.Argument(connections.TreatmentFilter, description="Which treatments."),
-        order_by=graphene.Argument(connections.TreatmentOrder, default_value="CONTENT", description="Their order."),
-        locale=graphene.String(description=LOCALE_ARG),
-        description="The library's treatments, a page at a time, filtered and ordered.",
-        resolver=connections.resolve_treatments,
-    )
+    treatments_connection = connections.connection_field(
+        connections.TreatmentConnection, connections.TreatmentFilter, connections.TreatmentOrder, "treatments",
+        "The library's treatments, a page at a time, filtered and ordered.", connections.resolve_treatments)
     treatment = graphene.Field(
         Treatment, id=graphene.ID(required=True, description="Treatment id."),
         locale=graphene.String(description=LOCALE_ARG), description="One treatment by id, or null.",
@@ -133,14 +123,9 @@ class Query(graphene.ObjectType):
         description="Every glossary term, in the content's order, in one answer.",
         deprecation_reason=f"{LIST_GONE} Use `glossaryConnection`: pages, letters and orders.",
     )
-    glossary_connection = graphene.Field(
-        connections.GlossaryTermConnection, required=True, **page_args(),
-        filter=graphene.Argument(connections.GlossaryFilter, description="Which terms."),
-        order_by=graphene.Argument(connections.GlossaryOrder, default_value="CONTENT", description="Their order."),
-        locale=graphene.String(description=LOCALE_ARG),
-        description="The glossary, a page at a time: for an A–Z index, filter by `letter`.",
-        resolver=connections.resolve_glossary,
-    )
+    glossary_connection = connections.connection_field(
+        connections.GlossaryTermConnection, connections.GlossaryFilter, connections.GlossaryOrder, "terms",
+        "The glossary, a page at a time: for an A–Z index, filter by `letter`.", connections.resolve_glossary)
     glossary_letters = graphene.List(
         graphene.NonNull(connections.GlossaryLetter), required=True, locale=graphene.String(description=LOCALE_ARG),
         description="The letters of an A–Z index of the glossary in the reader's alphabet, with their counts.",
