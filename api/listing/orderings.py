@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 from api.content.model import LocalizedText
 from api.content.snapshot import Snapshot
 from api.listing.collation import sorted_by_text
+from api.lru import LRU
 
 CONTENT, TEXT, UPDATED = "content", "text", "updated"  # what an order sorts by
 
@@ -107,3 +109,24 @@ def updated_since(snapshot: Snapshot, collection: Collection, since: dt.date) ->
     by_date = ordering(snapshot, collection, Order(UPDATED), snapshot.content.default_locale)
     assert by_date.dates is not None
     return frozenset(by_date.ids[bisect_left(by_date.dates, since):])
+
+
+PLACES_KEPT = 256  # per version: filters × orders × languages a front-end uses
+PLACES_BYTES = 64 * 1024 * 1024
+_places: weakref.WeakKeyDictionary[Snapshot, LRU[tuple[Any, ...], array[int]]] = weakref.WeakKeyDictionary()
+
+
+def places(snapshot: Snapshot, found: Ordering, key: tuple[Any, ...], ids: frozenset[str]) -> array[int]:
+    """Where ``ids`` (one filter's, named by ``key``) sit in ``found``, ascending: the walk of a page
+    over that filter. Kept per version by ``key`` (bounded by count and bytes)."""
+    with _lock:
+        kept = _places.get(snapshot)
+        if kept is None:
+            kept = _places[snapshot] = LRU(PLACES_KEPT, PLACES_BYTES, lambda k, v: v.itemsize * len(v) + 256)
+        made = kept.get(key)
+    if made is None:
+        place = found.place
+        made = array("i", sorted(place[i] for i in ids if i in place))
+        with _lock:
+            kept.put(key, made)
+    return made

@@ -104,19 +104,17 @@ class Page:
         return self._total()
 
 
-SPARSE = 16  # a filter keeping fewer than one id in this many is read from its own ids (see cut)
-
-
 def cut(ids: Sequence[str], place: dict[str, int], allowed: frozenset[str] | None, request: PageRequest,
-        scope: str, gone: str = "record", sparse: int = SPARSE) -> Page:
+        scope: str, gone: str = "record", walked: Sequence[int] | None = None) -> Page:
     """One page of ``ids`` (in order; ``place`` maps each to its index), keeping only the ids in
     ``allowed`` (None: every id). ``gone`` names what a stale cursor pointed at, for its error.
 
-    The plain path walks ``ids`` from the cursor and skips what the filter drops, which is quick
-    when the filter keeps much (the page fills soon) and slow when it keeps little (one document
-    in 10,000: the whole list is walked, twice with ``hasNextPage``). So a filter that keeps fewer
-    than one id in ``sparse`` is first put in order by place (sorting its few ids) and walked
-    instead. Both paths give the same pages (tests/api/test_pages.py compares them)."""
+    The plain walk goes along ``ids`` from the cursor and skips what the filter drops: quick when
+    the filter keeps much, slow when it keeps little or keeps ids that sit together far along the
+    order (treatments of one category, sorted by name: the walk passes 60,000 others first). So
+    the caller may give ``walked``, the places (ascending) of a set that holds every allowed id,
+    usually one filter's ids in this order (:func:`api.listing.orderings.places`); the walk then
+    goes along those alone. Both walks give the same pages (tests/api/test_pages.py compares them)."""
     def index_of(value: str, argument: str) -> int:
         key = key_of(value, scope, argument)
         found = place.get(key)
@@ -128,9 +126,8 @@ def cut(ids: Sequence[str], place: dict[str, int], allowed: frozenset[str] | Non
     low = index_of(request.after, "after") + 1 if request.after is not None else 0
     high = index_of(request.before, "before") if request.before is not None else len(ids)
     keep = None if allowed is None else allowed.__contains__
-    walked: Sequence[int] = range(len(ids))  # the places walked, in order
-    if allowed is not None and len(allowed) * sparse < len(ids):
-        walked, keep = sorted(place[i] for i in allowed if i in place), None
+    if walked is None:
+        walked = range(len(ids))
     start, stop = bisect_left(walked, low), bisect_left(walked, high)
 
     def walk(begin: int, end: int, step: int, want: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""Cutting pages: the walk over a sparse filter's own ids gives exactly the plain walk's pages."""
+"""Cutting pages: the walk over a filter's own places gives exactly the plain walk's pages."""
 
 from __future__ import annotations
 
@@ -17,18 +17,20 @@ def _seen(page: Page) -> tuple:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_sparse_walk_and_the_plain_walk_cut_the_same_pages(seed: int) -> None:
+def test_the_walk_over_a_filters_places_and_the_plain_walk_cut_the_same_pages(seed: int) -> None:
     rng = random.Random(seed)
     allowed = frozenset(rng.sample(IDS, rng.choice([0, 1, 2, 5, 18, 60, 299])))
+    wider = allowed | frozenset(rng.sample(IDS, 7))  # a filter given with another that keeps less
+    places = sorted(PLACE[i] for i in wider)
     for _ in range(30):
         after = cursor("s", rng.choice(IDS)) if rng.random() < 0.5 else None
         before = cursor("s", rng.choice(IDS)) if rng.random() < 0.3 else None
         first = rng.choice([None, 0, 1, 3, 20]) if rng.random() < 0.6 else None
         last = rng.choice([None, 0, 1, 4, 20]) if first is None or rng.random() < 0.2 else None
         request = PageRequest(first, after, last, before)
-        plain = cut(IDS, PLACE, allowed, request, "s", sparse=10**9)  # never the sparse walk
-        sparse = cut(IDS, PLACE, allowed, request, "s", sparse=0)  # always
-        assert _seen(sparse) == _seen(plain), (sorted(allowed, key=PLACE.get), request)
+        plain = cut(IDS, PLACE, allowed, request, "s")
+        along = cut(IDS, PLACE, allowed, request, "s", walked=places)
+        assert _seen(along) == _seen(plain), (sorted(allowed, key=PLACE.get), request)
 
 
 def test_the_plain_walk_of_everything_pages_to_the_end_and_back() -> None:
