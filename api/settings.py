@@ -69,6 +69,7 @@ class Limits:
     max_fields: int = 5_000  # fields in the query's text, fragments expanded
     max_cost: int = 20_000  # fields times the lengths of the lists they are in (api.schema.cost)
     max_answer_bytes: int = 4 * 1024 * 1024  # no answer is bigger: a clear error instead
+    max_json_depth: int = 32  # levels of lists and objects in `variables` and `extensions`
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
             max_fields=_int(env, "MAX_FIELDS", Limits.max_fields),
             max_cost=_int(env, "MAX_COST", Limits.max_cost),
             max_answer_bytes=_int(env, "MAX_ANSWER_BYTES", Limits.max_answer_bytes),
+            max_json_depth=_int(env, "MAX_JSON_DEPTH", Limits.max_json_depth),
         ),
         log_level=env.get("LOG_LEVEL", "info"),
         access_log_flush_seconds=_float(env, "ACCESS_LOG_FLUSH_SECONDS", 1.0),

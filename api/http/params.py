@@ -45,6 +45,22 @@ def _json_param(raw: str | None, name: str) -> Any:
         raise RequestError(400, f"The `{name}` parameter is not valid JSON.", "BAD_REQUEST") from None
 
 
+def depth_of(value: Any, stop: int) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), counted without recursion and
+    no further than ``stop`` + 1: a value nested a million deep costs no more than one at the limit."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop:
+                    return deepest
+            stack.extend((child, depth) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _check(params: dict[str, Any], limits: Limits) -> Params:
     query, variables = params.get("query"), params.get("variables")
     operation_name, extensions = params.get("operationName"), params.get("extensions")
@@ -55,6 +71,10 @@ def _check(params: dict[str, Any], limits: Limits) -> Params:
                                 f"{limits.max_query_chars}).", "QUERY_TOO_LONG")
     if variables is not None and not isinstance(variables, dict):
         raise RequestError(400, "`variables` must be an object (a map of names to values).", "BAD_REQUEST")
+    for name, value in (("variables", variables), ("extensions", extensions)):
+        if value is not None and depth_of(value, limits.max_json_depth) > limits.max_json_depth:
+            raise RequestError(400, f"`{name}` nests lists and objects too deeply: the most is "
+                                    f"{limits.max_json_depth} levels.", "JSON_TOO_DEEP")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError(400, "`operationName` must be a string.", "BAD_REQUEST")
     if extensions is not None and not isinstance(extensions, dict):

@@ -84,6 +84,29 @@ def test_lone_surrogate_in_variables(app) -> None:
     assert "cannot be read" in message(response)
 
 
+def _nested(levels: int) -> str:
+    return "[" * (levels - 1) + "1" + "]" * (levels - 1)
+
+
+@pytest.mark.parametrize("levels", [33, 254, 300, 1000])
+def test_deeply_nested_variables_are_a_clear_400_never_a_500(app, levels: int) -> None:
+    query = "query($x: String) { locales { code } }"
+    body = '{"query": "' + query + '", "variables": {"x": ' + _nested(levels) + "}}"
+    posted = app.client.post("/graphql", content=body, headers={"Content-Type": "application/json", **ACCEPT})
+    got = app.client.get("/graphql", params={"query": query, "variables": '{"x": ' + _nested(levels) + "}"},
+                         headers=ACCEPT)
+    for response in (posted, got):
+        assert response.status_code == 400, response.text[:200]
+        assert "too deeply" in message(response) or "not valid JSON" in message(response)
+
+
+def test_variables_nested_to_the_limit_are_read(app) -> None:
+    query = "query($k: [String!]) { strings(keys: $k) { key } }"
+    body = '{"query": "' + query + '", "variables": {"k": ["nav.back"], "y": ' + _nested(31) + "}}"
+    response = app.client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200 and "errors" not in response.json()
+
+
 @pytest.mark.parametrize("operation", ["mutation { x }", "subscription { x }"])
 def test_mutations_and_subscriptions_are_refused(app, operation: str) -> None:
     response = app.client.post("/graphql", json={"query": operation}, headers=ACCEPT)
