@@ -57,7 +57,9 @@ class InProcess:
         self.content_path = folder / "content.json"
         shutil.copy(content, self.content_path)
         # The same names as the server's environment (tests/server.py), read by the same code.
-        self.settings = from_env({"CONTENT_PATH": str(self.content_path), **env})
+        # "testserver" is the host httpx's ASGI transport sends: one of the names this app answers for
+        self.settings = from_env({"CONTENT_PATH": str(self.content_path),
+                                  "ALLOWED_HOSTS": "testserver localhost 127.0.0.1 ::1", **env})
         self.live = LiveContent.open(self.content_path)
         self.app = create_app(self.settings, self.live)
         self.client = httpx.Client(transport=AppTransport(self.app), base_url=BASE_URL)

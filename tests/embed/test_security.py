@@ -116,12 +116,28 @@ def test_invalid_utf8_in_the_query_or_path_is_a_404_not_a_500(app: InProcess) ->
         assert "\ufffd" not in response.text
 
 
-def test_a_forged_host_header_cannot_poison_the_cached_page(app: InProcess) -> None:
-    """Without PUBLIC_URL the base URL is the request's own, so the host is part of the cache key."""
-    path = page_path("en", "chemotherapy")
-    forged = app.client.get(path, headers={"Host": "evil.example"}, timeout=10)
-    honest = app.client.get(path, timeout=10)
-    assert "evil.example" in forged.text and "evil.example" not in honest.text
-    assert forged.headers["etag"] != honest.headers["etag"]
-    marked = app.client.get(path, headers={"Host": 'evil.example"><b>x</b>'}, timeout=10)
-    assert "<b>x</b>" not in marked.text
+@pytest.mark.parametrize("where", ["page", "oembed", "script", "missing"])
+def test_a_host_that_is_not_allowed_gets_a_400_that_does_not_repeat_it(app: InProcess, where: str) -> None:
+    """Without PUBLIC_URL links are built from the request's host: only from an allowed one."""
+    path = {"page": page_path("en", "chemotherapy"), "script": "/embed.js", "missing": "/embed/nope",
+            "oembed": f"/oembed?url=http%3A%2F%2Fevil.example%2Fembed%2F{SLUG}"}[where]
+    for host in ("evil.example", 'evil.example"><b>x</b>', "localhost.evil.example"):
+        forged = app.client.get(path, headers={"Host": host}, timeout=10)
+        assert forged.status_code == 400
+        assert "evil" not in forged.text and "<b>" not in forged.text
+        assert forged.headers["cache-control"] == "no-store"
+    assert app.client.get(path, timeout=10).status_code in {200, 404}
+
+
+def test_an_allowed_host_with_a_port_is_answered(own_app) -> None:
+    served = own_app(ALLOWED_HOSTS="clara.example")
+    page = served.client.get(page_path("en", "chemotherapy"), headers={"Host": "clara.example:8443"}, timeout=10)
+    assert page.status_code == 200 and "clara.example:8443" in page.text
+    assert served.client.get(page_path("en", "chemotherapy"), timeout=10).status_code == 400  # testserver is not
+
+
+def test_with_public_url_the_request_host_is_never_read(own_app) -> None:
+    served = own_app(PUBLIC_URL="https://clara.example", ALLOWED_HOSTS="nothing.example")
+    page = served.client.get(page_path("en", "chemotherapy"), headers={"Host": "evil.example"}, timeout=10)
+    assert page.status_code == 200
+    assert "evil.example" not in page.text and "https://clara.example" in page.text
