@@ -70,6 +70,8 @@ class Limits:
     max_cost: int = 20_000  # fields times the lengths of the lists they are in (api.schema.cost)
     max_answer_bytes: int = 4 * 1024 * 1024  # no answer is bigger: a clear error instead
     max_json_depth: int = 32  # levels of lists and objects in `variables` and `extensions`
+    execution_seconds: float = 2.0  # one execution's deadline, enforced while it runs
+    max_resolved_fields: int = 100_000  # fields one execution may complete (the cost allows 20,000)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Settings:
     access_log_flush_seconds: float = 1.0
     execution_rate: float = 50.0  # new (not yet answered) queries a second per client; 0: no limit
     execution_burst: int = 200
+    execution_threads: int = 2  # worker threads that execute queries, per process
+    execution_queue: int = 64  # executions running or waiting before a quick 503
     limit_concurrency: int = 1_000
     keep_alive_seconds: int = 5
     graceful_shutdown_seconds: int = 20
@@ -133,11 +137,15 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
             max_cost=_int(env, "MAX_COST", Limits.max_cost),
             max_answer_bytes=_int(env, "MAX_ANSWER_BYTES", Limits.max_answer_bytes),
             max_json_depth=_int(env, "MAX_JSON_DEPTH", Limits.max_json_depth),
+            execution_seconds=_float(env, "EXECUTION_SECONDS", Limits.execution_seconds),
+            max_resolved_fields=_int(env, "MAX_RESOLVED_FIELDS", Limits.max_resolved_fields),
         ),
         log_level=env.get("LOG_LEVEL", "info"),
         access_log_flush_seconds=_float(env, "ACCESS_LOG_FLUSH_SECONDS", 1.0),
         execution_rate=_float(env, "EXECUTION_RATE", 50.0),
         execution_burst=_int(env, "EXECUTION_BURST", 200),
+        execution_threads=_int(env, "EXECUTION_THREADS", Settings.execution_threads),
+        execution_queue=_int(env, "EXECUTION_QUEUE", Settings.execution_queue),
         limit_concurrency=_int(env, "LIMIT_CONCURRENCY", 1_000),
         keep_alive_seconds=_int(env, "KEEP_ALIVE_SECONDS", 5),
         graceful_shutdown_seconds=_int(env, "GRACEFUL_SHUTDOWN_SECONDS", 20),

@@ -9,10 +9,13 @@ stale at once without anyone clearing anything.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gzip
 import hashlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -44,6 +47,7 @@ from api.http.ratelimit import TokenBuckets
 from api.lru import LRU
 from api.memory import give_back_freed_memory
 from api.schema import schema
+from api.schema.budget import Budget, OverBudget
 from api.schema.cost import cost_of, lengths_of
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, Planner
@@ -188,6 +192,9 @@ class GraphQLEndpoint:
         self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
         self.planner = Planner(schema.graphql_schema)
+        # executions run here, never on the event loop (see _off_the_loop)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, settings.execution_threads), thread_name_prefix="execute")
+        self._waiting = 0  # executions running or queued (read and written on the event loop only)
         self._trimmed_at = 0.0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -233,11 +240,11 @@ class GraphQLEndpoint:
         try:
             params = from_query_string(request, self.limits) if method != "POST" \
                 else await from_body(request, self.limits)
-            return self.run(request, params, media_type, is_get=method != "POST")
+            return await self.run(request, params, media_type, is_get=method != "POST")
         except RequestError as exc:
             return self._error(exc.status, exc.message, exc.code, media_type, exc.headers)
 
-    def run(self, request: Request, params: Params, media_type: str, is_get: bool) -> Response:
+    async def run(self, request: Request, params: Params, media_type: str, is_get: bool) -> Response:
         live = self.live
         snapshot = live.current  # one version for the whole request
         try:
@@ -259,14 +266,12 @@ class GraphQLEndpoint:
                     429, f"Too many new queries from one client: try again in {wait} s. Answers already "
                     "made (repeated and persisted queries) are not limited.", "RATE_LIMITED", media_type,
                     {"Retry-After": str(wait)})
-            ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale)
+            ready = await self._off_the_loop(request, query, params, media_type, is_get, live, snapshot, locale)
             if isinstance(ready, Response):
                 return ready
             if len(ready.body) >= LARGE_ANSWER_BYTES:
                 self._trim_after_large_answers()
             if (ready.cacheable or ready.kept) and self.responses.size:
-                if len(ready.body) >= GZIP_MIN_BYTES:
-                    _ = ready.gzipped  # made now, so the cache weighs what it will hold
                 self.responses.put(representation.key, ready)
         cacheable = is_get and ready.cacheable
         body, encoding = ready.body, None
@@ -285,6 +290,54 @@ class GraphQLEndpoint:
                 ready.status, representation, persisted, response.raw_headers, encoding is not None,
                 representation.not_modified(self.cache_control).raw_headers))
         return response
+
+    async def _off_the_loop(self, request: Request, query: str, params: Params, media_type: str, is_get: bool,
+                            live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
+        """Parse, validate, execute and serialize on a worker thread, within a budget.
+
+        The event loop only waits: other requests (cached answers, ``/healthz``) are answered
+        meanwhile, and a query the cost model misjudged is stopped by its budget from inside the
+        execution. A client that hangs up cancels its work. When every worker is busy and
+        :attr:`Settings.execution_queue` requests already wait, a quick 503 says to retry.
+        """
+        if self._waiting >= self.settings.execution_queue:
+            return self._error(503, "The server is busy with other queries: try again in a second.", "BUSY",
+                               media_type, {"Retry-After": "1"})
+        budget = Budget(self.limits.execution_seconds, self.limits.max_resolved_fields, self.limits.max_answer_bytes)
+        watcher = asyncio.ensure_future(_cancel_on_disconnect(request, budget))
+        self._waiting += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self.pool, self._within_budget, budget, request, query, params, media_type, is_get, live, snapshot,
+                locale)
+        finally:
+            self._waiting -= 1
+            watcher.cancel()
+
+    def _within_budget(self, budget: Budget, request: Request, query: str, params: Params, media_type: str,
+                       is_get: bool, live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
+        try:
+            ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale, budget)
+        except OverBudget as stop:
+            if stop.reason == "bytes":  # its text alone is past the answer's ceiling
+                return self._too_large(int(stop.spent), media_type, at_least=True)
+            return self._over_budget(stop, media_type)
+        if isinstance(ready, FinishedAnswer) and (ready.cacheable or ready.kept) and len(ready.body) >= GZIP_MIN_BYTES:
+            _ = ready.gzipped  # made here, off the loop, and before the cache weighs it
+        return ready
+
+    def _over_budget(self, stop: OverBudget, media_type: str) -> FinishedAnswer:
+        """The answer of an execution its budget stopped (kept when the stop does not depend on time)."""
+        what = {"seconds": f"ran for more than {stop.limit} s", "fields": f"completed more than {stop.limit:,} fields",
+                "disconnected": "lost its client"}[stop.reason]
+        if stop.reason == "disconnected":
+            log.info("an execution was stopped: its client went away")
+        body = {"errors": [{"message": f"The query {what} and was stopped. Ask for less: smaller pages (`first`), "
+                            "fewer fields, or split the query.",
+                            "extensions": {"code": "EXECUTION_BUDGET", "reason": stop.reason, "spent": stop.spent,
+                                           "limit": stop.limit}}]}
+        return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False,
+                              kept=stop.reason == "fields")
 
     def _trim_after_large_answers(self) -> None:
         """Give the C heap freed by earlier large answers back to the system.
@@ -313,7 +366,7 @@ class GraphQLEndpoint:
         return prepared
 
     def _execute(self, request: Request, query: str, params: Params, media_type: str, is_get: bool,
-                 live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
+                 live: Any, snapshot: Any, locale: str, budget: Budget | None = None) -> FinishedAnswer | Response:
         prepared = self._prepare(query)
         if prepared.document is None:
             status = 400 if media_type == GRAPHQL_RESPONSE else 200
@@ -337,7 +390,7 @@ class GraphQLEndpoint:
         if cost > self.limits.max_cost:
             return self._too_costly(cost, operation, media_type)
         def new_context() -> RequestContext:
-            return RequestContext(live=live, snapshot=snapshot, locale=locale, pager=self.pager)
+            return RequestContext(live=live, snapshot=snapshot, locale=locale, pager=self.pager, budget=budget)
 
         result, context = self.planner.execute(prepared.plans, prepared.document, new_context, params.variables,
                                                params.operation_name)
@@ -384,10 +437,12 @@ class GraphQLEndpoint:
         return FinishedAnswer(400 if media_type == GRAPHQL_RESPONSE else 200, _dumps(body), cacheable=False,
                               kept=True)
 
-    def _too_large(self, size: int, media_type: str) -> FinishedAnswer:
-        """The refusal of an answer above ``max_answer_bytes``, kept so that asking again is cheap."""
+    def _too_large(self, size: int, media_type: str, at_least: bool = False) -> FinishedAnswer:
+        """The refusal of an answer above ``max_answer_bytes``, kept so that asking again is cheap
+        (``at_least``: the execution was stopped once its text passed the limit)."""
         limit = self.limits.max_answer_bytes
-        message = (f"The answer would be {size:,} bytes; the most this server sends is {limit:,}. "
+        message = (f"The answer would be {'at least ' if at_least else ''}{size:,} bytes; the most this server "
+                   f"sends is {limit:,}. "
                    "Ask for fewer fields or a smaller page (`first`).")
         body = {"errors": [{"message": message, "extensions": {
             "code": "ANSWER_TOO_LARGE", "bytes": size, "maxBytes": limit}}]}
@@ -417,6 +472,16 @@ class GraphQLEndpoint:
 
 
 _GET = frozenset({"GET", "HEAD"})
+
+
+async def _cancel_on_disconnect(request: Request, budget: Budget) -> None:
+    """Wait for the client to hang up, and then stop its execution (the budget raises in the worker)."""
+    with contextlib.suppress(Exception):
+        while True:
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                budget.cancel()
+                return
 
 
 def _representation(snapshot: Snapshot, locale: str, media_type: str, params: Params, query: str,

@@ -33,6 +33,7 @@ class RequestContext:
     locale: str
     fallbacks: list[dict[str, Any]] = field(default_factory=list)
     pager: SyncPager = DEFAULT_PAGER
+    budget: Any = None  # the execution's Budget (api.schema.budget), when it has one
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ from graphql.language import Visitor, visit
 from graphql.pyutils import Path, Undefined, is_iterable
 
 from api.content.model import LocalizedText
+from api.schema.budget import BudgetedExecutionContext
 from api.schema.localize import localize, localized_resolver, text
 
 log = logging.getLogger("clara.plan")
@@ -117,11 +118,12 @@ class _GraphQLCoreAnswers(Exception):
 class RequestPart:
     """What one request adds to a plan: its variables and context (the tail of every resolve info)."""
 
-    __slots__ = ("tail", "variables")
+    __slots__ = ("budget", "tail", "variables")
 
     def __init__(self, context: ExecutionContext) -> None:
         self.variables = context.variable_values
         self.tail = tuple(getattr(context, name) for name in _TAIL_ORDER)
+        self.budget = getattr(context.context_value, "budget", None)  # spent once per object completed
 
 
 Completer = Callable[[Any, Any, Any, RequestPart], Any]
@@ -299,6 +301,7 @@ def _leaf(type_: Any) -> Completer:
 def _fields(steps: list[Step], parent_name: str, source: Any, path: Any, run: RequestPart) -> dict[str, Any]:
     results = {}
     tail = run.tail
+    produced = 0  # characters of text this object holds itself
     for name, kind, resolve, attname, default, head, definition, nodes, complete, needs_info, is_text in steps:
         info = field_path = None
         if kind == LOCALIZED:
@@ -323,11 +326,14 @@ def _fields(steps: list[Step], parent_name: str, source: Any, path: Any, run: Re
             value = resolve(source, info, **args)
         if is_text and type(value) is str:
             results[name] = value
+            produced += len(value)
             continue
         if needs_info and info is None:
             field_path = field_path or _new(Path, (path, name, parent_name))
             info = _new(GraphQLResolveInfo, (*head, field_path, *tail))
         results[name] = complete(value, info, field_path, run)
+    if run.budget is not None:
+        run.budget.spend(len(steps), produced)
     return results
 
 
@@ -385,4 +391,4 @@ class Planner:
                                 exc_info=True)
         context_value = new_context()
         return execute(self.schema, document, context_value=context_value, variable_values=variable_values,
-                       operation_name=operation_name), context_value
+                       operation_name=operation_name, execution_context_class=BudgetedExecutionContext), context_value
