@@ -31,6 +31,7 @@ from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
 from api.schema import list_indexes
 from api.settings import Settings, configure_logging, from_env
+from api.web.ratelimit import TokenBuckets
 
 log = logging.getLogger("clara")
 
@@ -84,13 +85,14 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
             loop.remove_signal_handler(signal.SIGHUP)
         access_log.stop()
 
-    graphql = GraphQLEndpoint(settings, live)
+    work = TokenBuckets(settings.execution_rate, settings.execution_burst)  # each client's, for queries and renders
+    graphql = GraphQLEndpoint(settings, live, work)
     access_log = AccessLog(settings.access_log_flush_seconds)
 
     def shortcut(scope: Scope) -> Answer | None:
         return graphql.repeat(scope) if scope["path"] == "/graphql" else None
 
-    served = Served(settings, live)
+    served = Served(settings, live, work)
     routes = [
         Route("/healthz", partial(healthz, live=live, graphql=graphql), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),

@@ -8,10 +8,11 @@ the key, so a content reload makes exactly the changed pages stale without anyon
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from api.content.snapshot import Snapshot
 from api.embed import headers
@@ -21,6 +22,7 @@ from api.embed.templates import TEMPLATE_VERSION, render
 from api.embed.urls import Urls
 from api.embed.view import Reader, page_view
 from api.web import conditional
+from api.web.ratelimit import units
 
 NOT_FOUND_CACHE = "public, max-age=60"
 
@@ -78,7 +80,15 @@ async def embed_page(request: Request, served: Served) -> Response:
         return Response(status_code=304, headers=common)
     body = served.pages.get(key)
     if body is None:
+        client = request.client.host if request.client else ""
+        wait = served.work.take(client) if served.work is not None else 0
+        if wait:  # a render is work, metered with the client's queries; held pages are not
+            return PlainTextResponse(f"Too much new work from one address: try again in {wait} s.", status_code=429,
+                                     headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
+        started = time.thread_time()
         body = render_page(snapshot, req, urls)
+        if served.work is not None:
+            served.work.charge(client, units(time.thread_time() - started))
         served.pages.put(key, body)
     return HTMLResponse(body, headers=common)
 

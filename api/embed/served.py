@@ -10,6 +10,7 @@ from api.content.live import LiveContent
 from api.lru import LRU
 from api.settings import Settings
 from api.web.conditional import cache_control
+from api.web.ratelimit import TokenBuckets
 
 PAGE_CACHE_ENTRIES = 256  # rendered pages kept per app (a page is 20–60 KB), within EMBED_CACHE_BYTES
 
@@ -22,6 +23,7 @@ def _page_weight(key: tuple[str, ...], page: bytes) -> int:
 class Served:
     settings: Settings
     live: LiveContent
+    work: TokenBuckets | None = None  # each client's units of work, shared with the GraphQL endpoint
 
     @cached_property
     def pages(self) -> LRU[tuple[str, ...], bytes]:

@@ -43,7 +43,6 @@ from api.http.graphiql import graphiql_page
 from api.http.limits import limits_rule
 from api.http.params import Params, RequestError, from_body, from_query_string
 from api.http.persisted import PersistedQueries, PersistedQueryMiss, PersistedUse, not_found_body
-from api.http.ratelimit import TokenBuckets
 from api.lru import LRU
 from api.memory import give_back_freed_memory
 from api.schema import schema
@@ -54,6 +53,7 @@ from api.schema.plan import Plan, Planner
 from api.settings import Settings
 from api.web.conditional import cache_control, last_modified, matches
 from api.web.negotiation import accepts_gzip, negotiate, weighted
+from api.web.ratelimit import TokenBuckets, units
 
 log = logging.getLogger("clara.graphql")
 
@@ -171,7 +171,7 @@ def _dumps(value: Any) -> bytes:
 class GraphQLEndpoint:
     """The ``/graphql`` route. One instance per app; its caches are bounded and per process."""
 
-    def __init__(self, settings: Settings, live: LiveContent) -> None:
+    def __init__(self, settings: Settings, live: LiveContent, work: TokenBuckets | None = None) -> None:
         self.settings = settings
         self.live = live  # handed in by the app: the content every request reads
         self.limits = settings.limits
@@ -189,7 +189,8 @@ class GraphQLEndpoint:
         # an eighth of the answers' budget
         self.held: LRU[HeldKey, HeldAnswer] = LRU(self.responses.size, settings.response_cache_bytes // 8,
                                                   _held_weight)
-        self.new_queries = TokenBuckets(settings.execution_rate, settings.execution_burst)
+        # each client's units of work, shared with the embeds' renders (see api.web.ratelimit)
+        self.new_queries = work or TokenBuckets(settings.execution_rate, settings.execution_burst)
         self.pager = SyncPager(settings.sync_token_key)
         self.planner = Planner(schema.graphql_schema)
         # executions run here, never on the event loop (see _off_the_loop)
@@ -260,13 +261,15 @@ class GraphQLEndpoint:
 
         ready = self.responses.get(representation.key)
         if ready is None:
-            wait = self.new_queries.take(request.client.host if request.client else "")
+            client = request.client.host if request.client else ""
+            wait = self.new_queries.take(client)
             if wait:
                 return self._error(
-                    429, f"Too many new queries from one client: try again in {wait} s. Answers already "
+                    429, f"Too much new work from one client: try again in {wait} s. Answers already "
                     "made (repeated and persisted queries) are not limited.", "RATE_LIMITED", media_type,
                     {"Retry-After": str(wait)})
-            ready = await self._off_the_loop(request, query, params, media_type, is_get, live, snapshot, locale)
+            ready = await self._off_the_loop(request, query, params, media_type, is_get, live, snapshot, locale,
+                                             client)
             if isinstance(ready, Response):
                 return ready
             if len(ready.body) >= LARGE_ANSWER_BYTES:
@@ -292,13 +295,14 @@ class GraphQLEndpoint:
         return response
 
     async def _off_the_loop(self, request: Request, query: str, params: Params, media_type: str, is_get: bool,
-                            live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
+                            live: Any, snapshot: Any, locale: str, client: str) -> FinishedAnswer | Response:
         """Parse, validate, execute and serialize on a worker thread, within a budget.
 
         The event loop only waits: other requests (cached answers, ``/healthz``) are answered
         meanwhile, and a query the cost model misjudged is stopped by its budget from inside the
         execution. A client that hangs up cancels its work. When every worker is busy and
-        :attr:`Settings.execution_queue` requests already wait, a quick 503 says to retry.
+        :attr:`Settings.execution_queue` requests already wait, a quick 503 says to retry. The
+        CPU the work took is charged to the client's bucket (see :mod:`api.web.ratelimit`).
         """
         if self._waiting >= self.settings.execution_queue:
             return self._error(503, "The server is busy with other queries: try again in a second.", "BUSY",
@@ -307,24 +311,29 @@ class GraphQLEndpoint:
         watcher = asyncio.ensure_future(_cancel_on_disconnect(request, budget))
         self._waiting += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(
+            answer, cpu = await asyncio.get_running_loop().run_in_executor(
                 self.pool, self._within_budget, budget, request, query, params, media_type, is_get, live, snapshot,
                 locale)
+            self.new_queries.charge(client, units(cpu))
+            return answer
         finally:
             self._waiting -= 1
             watcher.cancel()
 
     def _within_budget(self, budget: Budget, request: Request, query: str, params: Params, media_type: str,
-                       is_get: bool, live: Any, snapshot: Any, locale: str) -> FinishedAnswer | Response:
+                       is_get: bool, live: Any, snapshot: Any, locale: str) -> tuple[FinishedAnswer | Response, float]:
+        """(the answer, the CPU seconds this thread spent making it)."""
+        started = time.thread_time()
         try:
             ready = self._execute(request, query, params, media_type, is_get, live, snapshot, locale, budget)
         except OverBudget as stop:
             if stop.reason == "bytes":  # its text alone is past the answer's ceiling
-                return self._too_large(int(stop.spent), media_type, at_least=True)
-            return self._over_budget(stop, media_type)
+                ready = self._too_large(int(stop.spent), media_type, at_least=True)
+            else:
+                ready = self._over_budget(stop, media_type)
         if isinstance(ready, FinishedAnswer) and (ready.cacheable or ready.kept) and len(ready.body) >= GZIP_MIN_BYTES:
             _ = ready.gzipped  # made here, off the loop, and before the cache weighs it
-        return ready
+        return ready, time.thread_time() - started
 
     def _over_budget(self, stop: OverBudget, media_type: str) -> FinishedAnswer:
         """The answer of an execution its budget stopped (kept when the stop does not depend on time)."""

@@ -8,7 +8,7 @@ import json
 
 import httpx
 
-from api.http.ratelimit import TokenBuckets
+from api.web.ratelimit import TokenBuckets
 
 
 class Clock:
@@ -73,3 +73,45 @@ def test_the_server_answers_429_with_retry_after_and_keeps_serving_what_it_holds
     # behind a trusted proxy (loopback here) each reader is their own client
     other = httpx.get(url, params={"query": _query(3)}, headers={"X-Forwarded-For": "203.0.113.7"})
     assert other.status_code == 200
+
+
+def test_work_measured_after_it_is_charged_and_a_debt_is_waited_out() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(rate=10, burst=20, clock=clock)
+    assert buckets.take("a") == 0
+    buckets.charge("a", 49)  # a query that took 50 units of CPU: deep in debt, at most one burst
+    assert buckets.buckets.get("a")[0] == -20
+    assert buckets.take("a") == 3  # 21 units to earn back at 10 a second
+    clock.now += 2.2
+    assert buckets.take("a") == 0
+    buckets.charge("b", 5)  # a client without a bucket owes nothing it has not been asked for
+    assert buckets.take("b") == 0
+
+
+def test_expensive_new_queries_run_out_long_before_cheap_ones(own_app, tmp_path) -> None:
+    from bench import corpus
+
+    library = tmp_path / "library.json"
+    corpus.main(["100", "-o", str(library)])
+    served = own_app(library, EXECUTION_RATE="0.01", EXECUTION_BURST="30")
+    heavy = ("query H{n} {{ documentsConnection(first: 100) {{ nodes {{ title sections {{ heading blocks {{ id "
+             "... on ParagraphBlock {{ text }} }} }} }} }} }}")
+    statuses = [served.client.post("/graphql", json={"query": heavy.format(n=n)}).status_code for n in range(10)]
+    assert statuses[0] == 200 and 429 in statuses
+    heavy_answered = statuses.index(429)
+    cheap = own_app(library, EXECUTION_RATE="0.01", EXECUTION_BURST="30")
+    answered = [cheap.client.post("/graphql", json={"query": _query(n)}).status_code for n in range(40)].count(200)
+    assert answered >= 25 > heavy_answered  # cheap ones cost about a unit each; heavy ones tens
+
+
+def test_embed_renders_are_metered_with_the_queries_and_held_pages_are_not(own_app) -> None:
+    served = own_app(EXECUTION_RATE="0.01", EXECUTION_BURST="3")
+    path = "/embed/liver-metastases-treatment"
+    renders = [served.client.get(path, params={"lang": "en", "origin": f"https://site{n}.example"}).status_code
+               for n in range(8)]
+    assert renders[0] == 200 and renders[-1] == 429
+    again = served.client.get(path, params={"lang": "en", "origin": "https://site0.example"})
+    assert again.status_code == 200  # rendered before: served from the pages held, not metered
+    limited = served.client.get(path, params={"lang": "en", "origin": "https://site99.example"})
+    assert limited.status_code == 429 and limited.headers["retry-after"] and "no-store" in limited.headers[
+        "cache-control"]
