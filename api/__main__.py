@@ -41,6 +41,7 @@ def main() -> int:
         backlog=2048,
         timeout_keep_alive=settings.keep_alive_seconds,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        http="api.http.protocol:GuardedHttpToolsProtocol",  # httptools with header, deadline and per-client limits
         h11_max_incomplete_event_size=16 * 1024,
         server_header=False,
     )

@@ -70,6 +70,8 @@ class Limits:
     max_cost: int = 20_000  # fields times the lengths of the lists they are in (api.schema.cost)
     max_answer_bytes: int = 4 * 1024 * 1024  # no answer is bigger: a clear error instead
     max_json_depth: int = 32  # levels of lists and objects in `variables` and `extensions`
+    max_head_bytes: int = 16 * 1024  # a request's line and headers together (api.http.protocol)
+    max_headers: int = 100
     execution_seconds: float = 2.0  # one execution's deadline, enforced while it runs
     max_resolved_fields: int = 100_000  # fields one execution may complete (the cost allows 20,000)
 
@@ -104,6 +106,8 @@ class Settings:
     execution_queue: int = 64  # executions running or waiting before a quick 503
     limit_concurrency: int = 1_000
     keep_alive_seconds: int = 5
+    head_timeout_seconds: float = 10.0  # for a request's headers to arrive, from its first byte
+    max_connections_per_client: int = 256  # open connections one address may hold; 0: no limit
     graceful_shutdown_seconds: int = 20
     sync_token_key: str = DEFAULT_KEY  # signs sync tokens; the same on every server of one library
 
@@ -137,6 +141,8 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
             max_cost=_int(env, "MAX_COST", Limits.max_cost),
             max_answer_bytes=_int(env, "MAX_ANSWER_BYTES", Limits.max_answer_bytes),
             max_json_depth=_int(env, "MAX_JSON_DEPTH", Limits.max_json_depth),
+            max_head_bytes=_int(env, "MAX_HEAD_BYTES", Limits.max_head_bytes),
+            max_headers=_int(env, "MAX_HEADERS", Limits.max_headers),
             execution_seconds=_float(env, "EXECUTION_SECONDS", Limits.execution_seconds),
             max_resolved_fields=_int(env, "MAX_RESOLVED_FIELDS", Limits.max_resolved_fields),
         ),
@@ -148,6 +154,8 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
         execution_queue=_int(env, "EXECUTION_QUEUE", Settings.execution_queue),
         limit_concurrency=_int(env, "LIMIT_CONCURRENCY", 1_000),
         keep_alive_seconds=_int(env, "KEEP_ALIVE_SECONDS", 5),
+        head_timeout_seconds=_float(env, "HEAD_TIMEOUT_SECONDS", Settings.head_timeout_seconds),
+        max_connections_per_client=_int(env, "MAX_CONNECTIONS_PER_CLIENT", Settings.max_connections_per_client),
         graceful_shutdown_seconds=_int(env, "GRACEFUL_SHUTDOWN_SECONDS", 20),
         sync_token_key=env.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
     )

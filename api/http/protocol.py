@@ -1,0 +1,151 @@
+"""uvicorn's httptools protocol with the limits it lacks: header size and count, a header deadline,
+connections per client.
+
+httptools (what ``uvicorn[standard]`` runs) reads headers without any limit: a 100 MB header was
+answered after 11.6 s of CPU, and its parsing grows with the square of the size. uvicorn's
+``h11_max_incomplete_event_size`` only applies to the slower h11 parser. So this protocol counts a
+request's head (request line and headers) as its bytes arrive, before the parser sees them, and
+refuses it with ``431`` past :attr:`Guards.head_bytes` or :attr:`Guards.headers`; gives the head
+:attr:`Guards.head_seconds` to arrive (from the connection or from the request's first byte),
+then answers ``408`` and closes; and lets one client address hold at most
+:attr:`Guards.connections_per_client` connections at once (a quick ``503`` beyond), so slowloris
+from one address cannot take every connection the server has. Everything else is uvicorn's.
+
+Behind a proxy every connection comes from the proxy's address: set ``MAX_CONNECTIONS_PER_CLIENT``
+above its connection count, or 0 (the proxy then holds the per-client limits: see
+``deploy/nginx.conf``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+HEAD_END = b"\r\n\r\n"
+
+
+@dataclass(frozen=True)
+class Guards:
+    head_bytes: int = 16 * 1024  # request line and headers, together
+    headers: int = 100
+    head_seconds: float = 10.0
+    connections_per_client: int = 256  # 0: no limit
+
+
+@cache
+def guards() -> Guards:
+    """The guards of this process, from its environment (uvicorn makes the protocol, not us)."""
+    from api.settings import from_env
+
+    settings = from_env()
+    return Guards(settings.limits.max_head_bytes, settings.limits.max_headers, settings.head_timeout_seconds,
+                  settings.max_connections_per_client)
+
+
+_per_client: Counter[str] = Counter()  # open connections by client address, in this process
+
+
+def _simple(status: str, message: str) -> bytes:
+    body = message.encode()
+    return (f"HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n").encode() + body
+
+
+TOO_SLOW = _simple("408 Request Timeout", "The request's headers did not arrive in time.")
+TOO_MANY = _simple("503 Service Unavailable", "Too many connections from one address: close some and retry.")
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guards = guards()
+        self._reading_head = True
+        self._head_bytes = 0
+        self._tail = b""
+        self._head_count = 0
+        self._refused = False
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._address = ""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._address = self.client[0] if self.client else ""
+        _per_client[self._address] += 1
+        limit = self.guards.connections_per_client
+        if limit and _per_client[self._address] > limit:
+            self._refuse(TOO_MANY)
+            return
+        self._start_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        _per_client[self._address] -= 1
+        if _per_client[self._address] <= 0:
+            del _per_client[self._address]
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self._reading_head:
+            if self._head_timer is None:  # the first byte of a request on a kept-alive connection
+                self._start_head_timer()
+            joined = self._tail + data
+            end = joined.find(HEAD_END)
+            here = len(data) if end < 0 else max(0, end + len(HEAD_END) - len(self._tail))
+            self._head_bytes += here
+            if self._head_bytes > self.guards.head_bytes:
+                self._refuse(self._too_large())
+                return
+            self._tail = joined[-3:]
+        super().data_received(data)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_count += 1
+        if self._head_count > self.guards.headers:
+            self._refuse(self._too_large())
+            raise ValueError("too many headers")  # stops the parser; the connection is already answered
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        self._stop_head_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        # the next request on this connection gets a fresh head budget (and its timer starts with it)
+        self._reading_head, self._head_bytes, self._head_count, self._tail = True, 0, 0, b""
+        super().on_response_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        if not self._refused:  # a refusal of ours already answered; the parser's error follows it
+            super().send_400_response(msg)
+
+    def _too_large(self) -> bytes:
+        return _simple("431 Request Header Fields Too Large", f"The request's headers are too large: at most "
+                       f"{self.guards.head_bytes} bytes and {self.guards.headers} headers.")
+
+    def _refuse(self, answer: bytes) -> None:
+        self._refused = True
+        self._stop_head_timer()
+        if not self.transport.is_closing():
+            self.transport.write(answer)
+            self.transport.close()
+
+    def _start_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(self.guards.head_seconds, self._head_too_slow)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._reading_head and not self._refused:
+            self._refuse(TOO_SLOW)
