@@ -60,16 +60,24 @@ TOO_SLOW = _simple("408 Request Timeout", "The request's headers did not arrive 
 TOO_MANY = _simple("503 Service Unavailable", "Too many connections from one address: close some and retry.")
 
 
+_open: set[GuardedHttpToolsProtocol] = set()  # this process's connections, for the deadline's sweep
+_sweeping: list[asyncio.TimerHandle] = []
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """The guards cost a request a few microseconds: the head is measured in ``data_received``
+    with C-level searches (its end, its line count), and the deadline is one sweep a second over
+    the open connections instead of a timer per request (a timer each cost the persisted GET
+    about a tenth of its speed)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.guards = guards()
         self._reading_head = True
-        self._head_bytes = 0
+        self._head_bytes = self._head_lines = 0
+        self._head_started = 0.0
         self._tail = b""
-        self._head_count = 0
         self._refused = False
-        self._head_timer: asyncio.TimerHandle | None = None
         self._address = ""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -80,50 +88,42 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if limit and _per_client[self._address] > limit:
             self._refuse(TOO_MANY)
             return
-        self._start_head_timer()
+        self._head_started = self.loop.time()
+        _open.add(self)
+        if not _sweeping:
+            _sweeping.append(self.loop.call_later(self._sweep_every(), _sweep, self.loop, self._sweep_every()))
 
     def connection_lost(self, exc: Exception | None) -> None:
+        _open.discard(self)
         _per_client[self._address] -= 1
         if _per_client[self._address] <= 0:
             del _per_client[self._address]
-        self._stop_head_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
+        if not self._reading_head and (self.cycle is None or self.cycle.response_complete):
+            # the first bytes of the next request on a kept-alive connection: a fresh head budget
+            self._reading_head, self._head_bytes, self._head_lines, self._tail = True, 0, 0, b""
+            self._head_started = self.loop.time()
         if self._reading_head:
-            if self._head_timer is None:  # the first byte of a request on a kept-alive connection
-                self._start_head_timer()
-            joined = self._tail + data
+            joined = self._tail + data if self._tail else data
             end = joined.find(HEAD_END)
             here = len(data) if end < 0 else max(0, end + len(HEAD_END) - len(self._tail))
             self._head_bytes += here
-            if self._head_bytes > self.guards.head_bytes:
+            self._head_lines += data.count(b"\n", 0, here)
+            if self._head_bytes > self.guards.head_bytes or self._head_lines > self.guards.headers + 2:
                 self._refuse(self._too_large())
                 return
-            self._tail = joined[-3:]
+            if end >= 0:
+                self._reading_head = False
+            else:
+                self._tail = joined[-3:]
         super().data_received(data)
 
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._head_count += 1
-        if self._head_count > self.guards.headers:
-            self._refuse(self._too_large())
-            raise ValueError("too many headers")  # stops the parser; the connection is already answered
-        super().on_header(name, value)
-
-    def on_headers_complete(self) -> None:
-        self._reading_head = False
-        self._stop_head_timer()
-        super().on_headers_complete()
-
-    def on_response_complete(self) -> None:
-        # the next request on this connection gets a fresh head budget (and its timer starts with it)
-        self._reading_head, self._head_bytes, self._head_count, self._tail = True, 0, 0, b""
-        super().on_response_complete()
-
     def send_400_response(self, msg: str) -> None:
-        if not self._refused:  # a refusal of ours already answered; the parser's error follows it
+        if not self._refused:  # a refusal of ours already answered
             super().send_400_response(msg)
 
     def _too_large(self) -> bytes:
@@ -132,20 +132,21 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _refuse(self, answer: bytes) -> None:
         self._refused = True
-        self._stop_head_timer()
+        _open.discard(self)
         if not self.transport.is_closing():
             self.transport.write(answer)
             self.transport.close()
 
-    def _start_head_timer(self) -> None:
-        self._head_timer = self.loop.call_later(self.guards.head_seconds, self._head_too_slow)
+    def _sweep_every(self) -> float:
+        return min(1.0, self.guards.head_seconds / 4)
 
-    def _stop_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+    def too_slow(self, now: float) -> bool:
+        return self._reading_head and not self._refused and now - self._head_started > self.guards.head_seconds
 
-    def _head_too_slow(self) -> None:
-        self._head_timer = None
-        if self._reading_head and not self._refused:
-            self._refuse(TOO_SLOW)
+
+def _sweep(loop: asyncio.AbstractEventLoop, every: float) -> None:
+    """Close the connections whose request head is late (``408``), then look again in ``every`` s."""
+    now = loop.time()
+    for protocol in [p for p in _open if p.too_slow(now)]:
+        protocol._refuse(TOO_SLOW)
+    _sweeping[:] = [loop.call_later(every, _sweep, loop, every)] if _open else []
