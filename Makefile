@@ -82,7 +82,7 @@ bench-collections: bench-deps ## Measure collections at 10,000 documents and the
 	$(PY) -m bench --collections
 
 soak: $(STAMP) node ## Run the 60-second soak and reload tests, and the speed-under-attack check
-	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py tests/api/test_hostile.py
+	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py tests/api/test_hostile.py tests/api/test_attack_soak.py
 
 lint: $(STAMP) ## Lint with ruff
 	$(PY) -m ruff check .
