@@ -1,20 +1,34 @@
 """``python -m api``: serve the API with uvicorn, configured from the environment.
 
 One worker runs in this process and reloads the content on SIGHUP. With ``WORKERS`` > 1 uvicorn's
-supervisor runs the workers; SIGHUP to the supervisor replaces them one at a time, each new one
-loading (and validating) the file before the old one leaves, so a bad file never takes a worker
-down: the new worker fails its start and the old one keeps serving.
+supervisor runs the workers, with one change (:class:`ReloadInPlace`): SIGHUP to it is passed to
+every worker, and each reloads in place as a single worker does (it validates the new file
+completely and swaps one reference), instead of uvicorn's replacing the worker processes, which
+cut requests short at each swap. A bad file is refused by each worker, which keeps serving.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 
 import uvicorn
+from uvicorn.supervisors.multiprocess import Multiprocess
 
 from api.content.snapshot import ContentError, load_file
 from api.settings import configure_logging, from_env
+
+
+class ReloadInPlace(Multiprocess):
+    """uvicorn's supervisor, but SIGHUP reloads each worker's content in place (no process swap)."""
+
+    def handle_hup(self) -> None:
+        for process in self.processes:
+            if process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):  # it just died; the supervisor starts another
+                    os.kill(process.pid, signal.SIGHUP)
 
 
 def main() -> int:
@@ -29,7 +43,7 @@ def main() -> int:
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 1
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.app:create_app",
         factory=True,
         host=settings.host,
@@ -45,6 +59,10 @@ def main() -> int:
         h11_max_incomplete_event_size=16 * 1024,
         server_header=False,
     )
+    if settings.workers <= 1:
+        uvicorn.Server(config).run()
+        return 0
+    ReloadInPlace(config, sockets=[config.bind_socket()]).run()
     return 0
 
 

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Scope
 
+from api.content.history import SyncHistory
 from api.content.live import LiveContent
 from api.embed.routes import routes as embed_routes
 from api.embed.served import Served
@@ -74,19 +75,24 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     settings = settings or from_env()
     configure_logging(settings.log_level)
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    live = content if content is not None else LiveContent(Path(settings.content_path))
+    with contextlib.suppress(ValueError):  # (only the main thread may) until the lifespan reloads on it,
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a SIGHUP must not end a worker that is starting
+    history = SyncHistory(settings.sync_history_path) if settings.sync_history_path else None
+    live = content if content is not None else LiveContent(Path(settings.content_path), history=history)
     live.prepare.append(list_indexes)
     if live.loaded:  # loaded before the app was made: prepare its version now, beside the requests
         threading.Thread(target=live.prepared, args=(live.current,), name="prepare", daemon=True).start()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        # the handler first, then the load: a SIGHUP while this worker starts is never lost (a
+        # reload before the first load loads; see LiveContent.reload)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, live.reload))
         if not live.loaded:
             live.load()
         log.info("serving content version %s from %s", live.current.version, live.path)
-        loop = asyncio.get_running_loop()
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, live.reload))
         access_log.start()
         yield
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -110,6 +110,7 @@ class Settings:
     max_connections_per_client: int = 256  # open connections one address may hold; 0: no limit
     graceful_shutdown_seconds: int = 20
     sync_token_key: str = DEFAULT_KEY  # signs sync tokens; the same on every server of one library
+    sync_history_path: Path | None = None  # item tables of past versions (SQLite); None: in memory only
 
 
 def from_env(env: Mapping[str, str] = os.environ) -> Settings:
@@ -158,7 +159,20 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
         max_connections_per_client=_int(env, "MAX_CONNECTIONS_PER_CLIENT", Settings.max_connections_per_client),
         graceful_shutdown_seconds=_int(env, "GRACEFUL_SHUTDOWN_SECONDS", 20),
         sync_token_key=env.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
+        sync_history_path=_history_path(env),
     )
+
+
+def _history_path(env: Mapping[str, str]) -> Path | None:
+    """``SYNC_HISTORY_PATH``; by default a file beside the content file (``.content.json.sync-history``),
+    so every worker and every start of one library share it; ``off`` keeps the history in memory."""
+    value = env.get("SYNC_HISTORY_PATH", "").strip()
+    if value.lower() == "off":
+        return None
+    if value:
+        return Path(value)
+    content = Path(env.get("CONTENT_PATH", str(ROOT / "content.json")))
+    return content.with_name(f".{content.name}.sync-history")
 
 
 def configure_logging(level: str) -> None:

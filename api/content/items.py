@@ -11,6 +11,8 @@ only what changed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
 import hashlib
 import sys
@@ -18,6 +20,8 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from api.content.model import Block, LocalizedList, LocalizedText
 from api.content.snapshot import Snapshot
@@ -185,6 +189,37 @@ class ItemTable:
                 self._digests[kind, locale] = bytes(digests)
                 self._sizes[kind, locale] = sizes
         self.manifest(self.locales)  # what most phones ask for, made here rather than on a request
+
+    def dump(self) -> bytes:
+        """The table as bytes (for :mod:`api.content.history`): keys, digests and sizes, no data."""
+        return orjson.dumps({
+            "version": self.version, "locales": self.locales, "ids": self.ids,
+            "digests": {f"{k}\t{loc}": base64.b64encode(v).decode() for (k, loc), v in self._digests.items()},
+            "sizes": {f"{k}\t{loc}": base64.b64encode(v.tobytes()).decode() for (k, loc), v in self._sizes.items()},
+        })
+
+    @classmethod
+    def restore(cls, raw: bytes) -> ItemTable:
+        """A table from :meth:`dump`'s bytes; raises ``ValueError`` when they are not one."""
+        try:
+            data = orjson.loads(raw)
+            table = cls.__new__(cls)
+            table.version, table.locales, table.ids = str(data["version"]), list(data["locales"]), dict(data["ids"])
+            table._digests, table._sizes, table._manifests = {}, {}, {}
+            for name, value in data["digests"].items():
+                kind, locale = name.split("\t")
+                table._digests[kind, locale] = base64.b64decode(value, validate=True)
+            for name, value in data["sizes"].items():
+                kind, locale = name.split("\t")
+                sizes = array("I")
+                sizes.frombytes(base64.b64decode(value, validate=True))
+                table._sizes[kind, locale] = sizes
+            for (kind, locale), digests in table._digests.items():
+                if len(digests) != 8 * len(table.ids[kind]) or len(table._sizes[kind, locale]) != len(table.ids[kind]):
+                    raise ValueError(f"the {kind}/{locale} part does not match its ids")
+        except (KeyError, TypeError, AttributeError, orjson.JSONDecodeError, binascii.Error) as exc:
+            raise ValueError(f"not an item table: {exc}") from None
+        return table
 
     def _entry(self, key: Key, i: int) -> Entry:
         """The entry of ``key``, the ``i``-th id of its kind."""

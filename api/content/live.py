@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from api.content.history import SyncHistory
 from api.content.items import ItemTable
 from api.content.snapshot import ContentError, Snapshot, load_file
 
@@ -35,8 +36,9 @@ class LiveContent:
     """The content one app serves. The app hands it to every part that reads content; it is made
     before the app starts (unloaded, when the file is read at start-up) and loaded by its start-up."""
 
-    def __init__(self, path: Path, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, path: Path, snapshot: Snapshot | None = None, history: SyncHistory | None = None) -> None:
         self.path = path
+        self.history = history  # item tables of past versions, shared by workers and restarts
         self._current = snapshot
         self._history: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._tables: OrderedDict[str, ItemTable] = OrderedDict()
@@ -91,13 +93,18 @@ class LiveContent:
         except Exception:  # a bug, not bad content (that was refused before): sync stays "not ready"
             log.exception("building the item table of %s failed", snapshot.version)
             return
+        if self.history is not None:  # first, so that a table this process serves is one every worker can read
+            self.history.save(table)
+        self._keep_table(table)
+        log.info("item table of %s ready in %.2f s", snapshot.version, time.perf_counter() - started)
+
+    def _keep_table(self, table: ItemTable) -> None:
         with self._table_built:
-            self._tables[snapshot.version] = table
-            self._tables.move_to_end(snapshot.version)
+            self._tables[table.version] = table
+            self._tables.move_to_end(table.version)
             while len(self._tables) > TABLES:
                 self._tables.popitem(last=False)
             self._table_built.notify_all()
-        log.info("item table of %s ready in %.2f s", snapshot.version, time.perf_counter() - started)
 
     def prepared(self, snapshot: Snapshot) -> None:
         """Run the :attr:`prepare` hooks for ``snapshot`` (each also makes its work on first use,
@@ -113,9 +120,17 @@ class LiveContent:
                      time.perf_counter() - started)
 
     def table(self, version: str) -> ItemTable | None:
-        """The item table of ``version``; None while it is being built, or when it is too old."""
+        """The item table of ``version``; None while it is being built, or when no worker has kept it.
+
+        A version this process has not built (served by another worker, or before a restart) is
+        read from the sync history, when there is one, and kept in memory from then on."""
         with self._tables_lock:
-            return self._tables.get(version)
+            found = self._tables.get(version)
+        if found is None and self.history is not None:
+            found = self.history.load(version)
+            if found is not None:
+                self._keep_table(found)
+        return found
 
     def wait_for_table(self, version: str, timeout: float) -> ItemTable | None:
         """Block until the item table of ``version`` is ready (for tools and tests, never for requests)."""
@@ -128,8 +143,14 @@ class LiveContent:
         return self._history.get(version)
 
     def reload(self) -> bool:
-        """Re-read the file. Returns True when a new good version is now served."""
+        """Re-read the file. Returns True when a new good version is now served (before the first
+        load, this is the first load)."""
         with self._lock:
+            if self._current is None:
+                snapshot = load_file(self.path)
+                self._remember(snapshot)
+                self._current = snapshot
+                return True
             try:
                 snapshot = load_file(self.path)
             except ContentError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -84,3 +85,66 @@ def test_every_worker_logs_its_requests(own_server) -> None:
         httpx.get(f"{live.url}/healthz", headers={"X-Request-Id": "two-workers-log-check"})
     wait_for(lambda: live.log().count("two-workers-log-check") == 20)
     assert live.log().count("serving content version") == 2
+
+
+def test_two_workers_switch_to_a_new_version_within_a_bounded_window(own_server) -> None:
+    """Each worker reloads in place when the supervisor passes SIGHUP on: no process is replaced,
+    and the time both versions are served side by side is how long one load takes."""
+    live = own_server(WORKERS="2")
+    wait_for(lambda: live.log().count("serving content version") == 2)  # both workers are up
+    path = Path(live.env["CONTENT_PATH"])
+    data = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
+    data["treatments"][3]["name"]["en"] = "Chemotherapy v3"
+    write(path, data)
+    live.signal(signal.SIGHUP)
+    first_new = last_old = None
+    started = time.monotonic()
+    streak = 0
+    while time.monotonic() - started < 30 and streak < 20:
+        new = name_served(live) == "Chemotherapy v3"  # a new connection each time: either worker
+        now = time.monotonic()
+        if new and first_new is None:
+            first_new = now
+        if not new and first_new is not None:
+            last_old = now  # an old answer after a new one: both versions served
+        streak = streak + 1 if new else 0
+    assert first_new is not None and streak >= 20
+    window = (last_old - first_new) if last_old is not None else 0.0
+    print(f"\nboth versions served for at most {window * 1000:.0f} ms")
+    assert window < 2.0
+    wait_for(lambda: live.log().count("content reloaded") == 2)  # each worker, in place
+    assert "Started server process" not in live.log().split("content reloaded")[-1]  # no new worker
+
+
+def _sync(url: str, token: str | None = None) -> tuple[dict, str]:
+    """Follow a chain of syncPage GETs to its end: (the first page, the next sync token)."""
+    from mobile.reply import SYNC_QUERY
+
+    first, variables = None, {"token": token} if token else {}
+    while True:
+        answer = httpx.get(f"{url}/graphql", params={"query": SYNC_QUERY, "variables": json.dumps(variables)},
+                           timeout=30).json()
+        if "errors" in answer and answer["errors"][0]["extensions"]["code"] == "SYNC_NOT_READY":
+            time.sleep(0.2)
+            continue
+        page = answer["data"]["syncPage"]
+        first = first or page
+        if page["nextPageToken"] is None:
+            return first, page["nextSyncToken"]
+        variables = {"token": page["nextPageToken"]}
+
+
+def test_after_a_restart_every_worker_sends_a_phone_a_delta(own_server, tmp_path: Path) -> None:
+    history = tmp_path / "sync-history"
+    before = own_server(WORKERS="2", SYNC_HISTORY_PATH=str(history))
+    _, token = _sync(before.url)
+    before.stop()
+    data = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
+    data["treatments"][3]["name"]["en"] = "Chemotherapy, edited"
+    edited = tmp_path / "edited.json"
+    write(edited, data)
+    after = own_server(edited, WORKERS="2", SYNC_HISTORY_PATH=str(history))
+    for _ in range(6):  # new connections: both workers answer some
+        page, _ = _sync(after.url, token)
+        assert page["fullSync"] is False
+        assert [(i["kind"], i["id"]) for i in page["items"]] == [("TREATMENT", "chemotherapy")]

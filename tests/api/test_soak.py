@@ -63,8 +63,9 @@ def same_version(body: dict) -> str | None:
     return None if title_mark == name_mark else f"mixed versions: {title!r} / {name!r}"
 
 
-def test_reload_under_load_serves_only_whole_good_versions(own_server, record_property) -> None:
-    live = own_server(EXECUTION_RATE="0")  # one load generator stands for many readers
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_reload_under_load_serves_only_whole_good_versions(own_server, record_property, workers: str) -> None:
+    live = own_server(EXECUTION_RATE="0", WORKERS=workers)  # one load generator stands for many readers
     path = Path(live.env["CONTENT_PATH"])
     base = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
     good_versions = {httpx.get(f"{live.url}/healthz").json()["version"]}
@@ -98,10 +99,10 @@ def test_reload_under_load_serves_only_whole_good_versions(own_server, record_pr
     finally:
         stop.set()
         thread.join(timeout=10)
-    record_property("reload", {"sent": report.sent, "failed": len(report.failures), "swaps": swaps,
-                               "versions_served": len(report.markers)})
-    print(f"\nreload under load: {report.sent} requests, {len(report.failures)} failed, swaps {swaps}, "
-          f"{len(report.markers)} versions served")
+    record_property("reload", {"workers": workers, "sent": report.sent, "failed": len(report.failures),
+                               "swaps": swaps, "versions_served": len(report.markers)})
+    print(f"\nreload under load, {workers} worker(s): {report.sent} requests, {len(report.failures)} failed, "
+          f"swaps {swaps}, {len(report.markers)} versions served")
     assert report.failures == []
     assert swaps["good"] >= 3 and swaps["empty"] >= 2
     assert len(report.markers) >= 2, "the reloads never reached the readers"
