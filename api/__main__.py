@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess
@@ -22,7 +23,15 @@ from api.settings import configure_logging, from_env
 
 
 class ReloadInPlace(Multiprocess):
-    """uvicorn's supervisor, but SIGHUP reloads each worker's content in place (no process swap)."""
+    """uvicorn's supervisor, but SIGHUP reloads each worker's content in place (no process swap).
+
+    uvicorn queues the signals it gets and looks at the queue every half second; SIGHUP is passed
+    on at once instead, so each worker reads the file as it was when the signal came (an editor
+    that writes a new file and signals, then writes again, has each version read)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        signal.signal(signal.SIGHUP, lambda sig, frame: self.handle_hup())
 
     def handle_hup(self) -> None:
         for process in self.processes:
