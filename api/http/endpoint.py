@@ -46,7 +46,7 @@ from api.http.persisted import PersistedQueries, PersistedQueryMiss, PersistedUs
 from api.lru import LRU
 from api.memory import give_back_freed_memory
 from api.schema import schema
-from api.schema.budget import Budget, OverBudget
+from api.schema.budget import Budget, OverBudget, aside
 from api.schema.cost import cost_of, lengths_of
 from api.schema.localize import RequestContext
 from api.schema.plan import Plan, Planner
@@ -395,7 +395,9 @@ class GraphQLEndpoint:
             if is_get:
                 return self._error(405, f"A {kind} cannot be sent with GET; use POST.", "METHOD_NOT_ALLOWED",
                                    media_type, {"Allow": "POST"})
-        cost = cost_of(schema.graphql_schema, prepared.document, operation, params.variables, lengths_of(snapshot))
+        with aside(budget):  # made once per version (on its own thread after a load): not this query's time
+            lengths = lengths_of(snapshot)
+        cost = cost_of(schema.graphql_schema, prepared.document, operation, params.variables, lengths)
         if cost > self.limits.max_cost:
             return self._too_costly(cost, operation, media_type)
         def new_context() -> RequestContext:

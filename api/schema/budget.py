@@ -12,7 +12,9 @@ list of a million items, a million errors); this one goes straight up and ends t
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 
 from graphql import ExecutionContext
 
@@ -28,17 +30,31 @@ class OverBudget(BaseException):
 class Budget:
     """One execution's limits and what it has spent. ``cancel()`` may be called from another thread."""
 
-    __slots__ = ("bytes", "cancelled", "deadline", "fields", "max_bytes", "max_fields", "seconds", "started")
+    __slots__ = ("bytes", "cancelled", "deadline", "fields", "max_bytes", "max_fields", "seconds", "set_aside",
+                 "started")
 
     def __init__(self, seconds: float, max_fields: int, max_bytes: int) -> None:
         self.seconds, self.max_fields, self.max_bytes = seconds, max_fields, max_bytes
         self.started = time.monotonic()
         self.deadline = self.started + seconds
         self.fields = self.bytes = 0
+        self.set_aside = 0.0
         self.cancelled = False
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[None]:
+        """Time spent inside is not the query's: one-off work a query waits for (the first search of a
+        version builds its index, seconds at library scale) moves the deadline by its duration."""
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            waited = time.monotonic() - began
+            self.deadline += waited
+            self.set_aside += waited
 
     def spend(self, fields: int, text: int = 0) -> None:
         """Count ``fields`` completed and ``text`` characters produced; stop when past a limit."""
@@ -52,7 +68,17 @@ class Budget:
             raise OverBudget("disconnected", 0, 0)
         now = time.monotonic()
         if now > self.deadline:
-            raise OverBudget("seconds", round(now - self.started, 3), self.seconds)
+            raise OverBudget("seconds", round(now - self.started - self.set_aside, 3), self.seconds)
+
+
+@contextlib.contextmanager
+def aside(budget: Budget | None) -> Iterator[None]:
+    """:meth:`Budget.aside` for a request that may have no budget."""
+    if budget is None:
+        yield
+    else:
+        with budget.aside():
+            yield
 
 
 class BudgetedExecutionContext(ExecutionContext):

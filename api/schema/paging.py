@@ -19,6 +19,7 @@ from api.listing import filters, orderings
 from api.listing.collation import OTHER, alphabet, letter
 from api.listing.orderings import CONTENT, TEXT, UPDATED, Collection, Order
 from api.listing.pages import DEFAULT_PAGE, MAX_PAGE, Page, PageError, PageRequest, cut, key_of, scope_of
+from api.schema.budget import aside
 from api.schema.localize import RecordInLocale, context_of, pick_locale
 
 LOCALE_ARG = "BCP 47 language tag ('es', 'es-US', 'en-GB'). Default: the request's Accept-Language."
@@ -164,13 +165,15 @@ def _page(info: GraphQLResolveInfo, collection: Collection, code: str, order_nam
     (filter, value)) keeps; the walk goes along the smallest filter's places in the order."""
     snapshot = context_of(info).snapshot
     order = _order(collection, order_name)
-    ordering = orderings.ordering(snapshot, collection, order, code)
     language = code if order.by == TEXT else ""
     scope = scope_of(collection.name, order.name, language, *sorted(sets))
     walked = None
-    if sets:
-        smallest = min(sets, key=lambda k: len(sets[k]))
-        walked = orderings.places(snapshot, ordering, (collection.name, order, language, smallest), sets[smallest])
+    with aside(context_of(info).budget):  # made once per version and kept: not this query's time
+        ordering = orderings.ordering(snapshot, collection, order, code)
+        if sets:
+            smallest = min(sets, key=lambda k: len(sets[k]))
+            walked = orderings.places(snapshot, ordering, (collection.name, order, language, smallest),
+                                      sets[smallest])
     try:
         page = cut(ordering.ids, ordering.place, filters.matching(list(sets.values())), request, scope,
                    collection.name[:-1], walked)
@@ -191,7 +194,8 @@ def documents(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_b
     """A page of documents; ``fixed`` filters a back-link adds (``treatment=…``, ``term=…``)."""
     snapshot = context_of(info).snapshot
     code = pick_locale(info, locale)
-    links = filters.links(snapshot)
+    with aside(context_of(info).budget):
+        links = filters.links(snapshot)
     wanted = {name: _filter(filter, name) for name in ("treatment", "treatment_category", "term", "audience",
                                                         "updated_since")}
     wanted.update(fixed)
@@ -212,7 +216,8 @@ def treatments(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_
     snapshot = context_of(info).snapshot
     code = pick_locale(info, locale)
     category, document = _filter(filter, "category"), _filter(filter, "document")
-    links = filters.links(snapshot)
+    with aside(context_of(info).budget):
+        links = filters.links(snapshot)
     sets = {}
     if category is not None:
         sets["category", category] = links.treatments_by_category.get(category, frozenset())
@@ -226,12 +231,14 @@ def glossary(info: GraphQLResolveInfo, locale: str | None, filter: Any, order_by
     snapshot = context_of(info).snapshot
     code = pick_locale(info, locale)
     wanted_letter, document = _filter(filter, "letter"), _filter(filter, "document")
+    with aside(context_of(info).budget):
+        links, by_letter = filters.links(snapshot), letters(snapshot, code)
     sets = {}
     if wanted_letter is not None:
         shown = wanted_letter.strip().upper()
-        sets["letter", shown] = letters(snapshot, code).get(shown, frozenset())
+        sets["letter", shown] = by_letter.get(shown, frozenset())
     if document is not None:
-        sets["document", document] = filters.links(snapshot).terms_by_document.get(document, frozenset())
+        sets["document", document] = links.terms_by_document.get(document, frozenset())
     return _page(info, orderings.GLOSSARY, code, order_by, sets, request)
 
 
@@ -277,6 +284,8 @@ def search(info: GraphQLResolveInfo, query: str, locale: str | None, request: Pa
         raise GraphQLError("Search pages go forwards: use `first` and `after` (or `last` with `before`).",
                            extensions={"code": "BAD_USER_INPUT"})
     scope = scope_of("search", code, query)
+    with aside(context_of(info).budget):  # the first search of a version builds its index
+        search_index.index_for(snapshot, code)
     try:
         reach = _place(request.before, scope, "before") if request.before is not None else \
             (_place(request.after, scope, "after") + 1 if request.after is not None else 0) + request.size + 1

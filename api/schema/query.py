@@ -9,6 +9,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from api import search as search_index
 from api.schema import connections
+from api.schema.budget import aside
 from api.schema.hits import SearchHit
 from api.schema.localize import RecordInLocale, context_of, pick_locale
 from api.schema.paging import page_args
@@ -235,7 +236,10 @@ class Query(graphene.ObjectType):
             raise GraphQLError(
                 f"`first` must be between 1 and {MAX_FIRST}.", extensions={"code": "BAD_USER_INPUT"}
             )
-        return search_index.search(context_of(info).snapshot, query, code, first)
+        ctx = context_of(info)
+        with aside(ctx.budget):  # the first search of a version builds its index: not this query's time
+            search_index.index_for(ctx.snapshot, code)
+        return search_index.search(ctx.snapshot, query, code, first)
 
     @staticmethod
     def resolve_sync(

@@ -110,3 +110,10 @@ def test_a_normal_page_is_well_within_its_budget(app) -> None:
     page = app.client.post("/graphql", json={"query": '{ document(slug: "liver-metastases-treatment") '
                                                       '{ sections { blocks { id terms { term } } } } }'}).json()
     assert "errors" not in page
+
+
+def test_the_first_search_of_a_version_is_not_stopped_while_its_index_is_built(own_app, library: Path) -> None:
+    """Building the index is one-off work the query waits for: it does not count against the deadline."""
+    served = own_app(library, EXECUTION_SECONDS="0.05", EXECUTION_RATE="0")
+    found = served.client.post("/graphql", json={"query": '{ search(query: "radiation") { id } }'}).json()
+    assert "errors" not in found and found["data"]["search"]
