@@ -331,8 +331,9 @@ class GraphQLEndpoint:
                 ready = self._too_large(int(stop.spent), media_type, at_least=True)
             else:
                 ready = self._over_budget(stop, media_type)
-        if isinstance(ready, FinishedAnswer) and (ready.cacheable or ready.kept) and len(ready.body) >= GZIP_MIN_BYTES:
-            _ = ready.gzipped  # made here, off the loop, and before the cache weighs it
+        if isinstance(ready, FinishedAnswer) and (ready.cacheable or ready.kept) and self.responses.size \
+                and len(ready.body) >= GZIP_MIN_BYTES:
+            _ = ready.gzipped  # the cache will keep it: made here, off the loop, before the cache weighs it
         return ready, time.thread_time() - started
 
     def _over_budget(self, stop: OverBudget, media_type: str) -> FinishedAnswer:

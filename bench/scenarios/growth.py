@@ -86,9 +86,10 @@ async def _measure(a: Path, b: Path, samples: int, sync_full: bool) -> dict[str,
     result["search_index_s"] = round(time.perf_counter() - started, 3)
     result["rss_with_index_mb"] = _memory()["rss_mb"]
 
-    # The deprecated whole-library `sync` is refused by the cost and answer-size limits (its lists
-    # hold every document); it is measured with them lifted, as the baseline `syncPage` replaces.
-    lifted = Limits(max_cost=10**15, max_answer_bytes=2**40)
+    # The deprecated whole-library `sync` is refused by the cost, answer-size and execution limits
+    # (its lists hold every document); it is measured with them lifted, as the baseline `syncPage`
+    # replaces.
+    lifted = Limits(max_cost=10**15, max_answer_bytes=2**40, execution_seconds=3600, max_resolved_fields=10**12)
     app = create_app(Settings(response_cache=False, execution_rate=0, limits=lifted), content=live)
     rng = random.Random(6)
     slugs = list(snapshot.documents)
