@@ -14,6 +14,7 @@ from pathlib import Path
 from api.content.sync_tokens import DEFAULT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")  # ALLOWED_HOSTS by default
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -85,7 +86,7 @@ class Settings:
     cors_origins: list[str] = field(default_factory=lambda: ["*"])
     frame_ancestors: list[str] = field(default_factory=lambda: ["*"])
     public_url: str = ""
-    allowed_hosts: list[str] = field(default_factory=lambda: ["localhost", "127.0.0.1", "::1"])  # without PUBLIC_URL
+    allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))  # without PUBLIC_URL
     introspection: bool = True
     response_cache: bool = True
     response_cache_entries: int = 2_000
@@ -123,7 +124,7 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
         cors_origins=_list(env, "CORS_ORIGINS", ["*"]),
         frame_ancestors=_list(env, "FRAME_ANCESTORS", ["*"]),
         public_url=env.get("PUBLIC_URL", "").rstrip("/"),
-        allowed_hosts=_list(env, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "::1"]),
+        allowed_hosts=_list(env, "ALLOWED_HOSTS", list(LOOPBACK_HOSTS)),
         introspection=_bool(env, "INTROSPECTION", True),
         response_cache=_bool(env, "RESPONSE_CACHE", True),
         response_cache_entries=_int(env, "RESPONSE_CACHE_ENTRIES", Settings.response_cache_entries),

@@ -11,6 +11,7 @@ import threading
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from api.content.model import Document
 from api.content.snapshot import Snapshot
@@ -18,19 +19,23 @@ from api.content.snapshot import Snapshot
 
 def treatments_of(document: Document) -> list[str]:
     """The treatments a document shows, in reading order, once each."""
-    return _shown(document, "treatment")
+    return named_in([b for s in document.sections for b in s.blocks], "treatment")
 
 
 def terms_of(snapshot: Snapshot, document: Document) -> list[str]:
     """The glossary terms a document uses: in its blocks, then in the treatments it shows."""
-    ids = list(dict.fromkeys(i for s in document.sections for b in s.blocks for i in b.term_ids))
+    ids = named_in([b for s in document.sections for b in s.blocks], "term")
     for treatment in treatments_of(document):
         ids += snapshot.treatments[treatment].term_ids
     return list(dict.fromkeys(ids))
 
 
-def _shown(document: Document, kind: str) -> list[str]:
-    found = (b.referenced() for s in document.sections for b in s.blocks)
+def named_in(blocks: list[Any], kind: str) -> list[str]:
+    """The ids of ``kind`` ("term", or a kind blocks show: "treatment", "role", "factor") the blocks
+    name, in order, once each."""
+    if kind == "term":
+        return list(dict.fromkeys(i for b in blocks for i in b.term_ids))
+    found = (b.referenced() for b in blocks)
     return list(dict.fromkeys(i for f in found if f is not None and f[0] == kind for i in f[1]))
 
 

@@ -105,9 +105,11 @@ class Page:
 
 
 def cut(ids: Sequence[str], place: dict[str, int], allowed: frozenset[str] | None, request: PageRequest,
-        scope: str, gone: str = "record", walked: Sequence[int] | None = None) -> Page:
+        scope: str, gone: str = "record", walked: Sequence[int] | None = None,
+        total: Callable[[], int] | None = None) -> Page:
     """One page of ``ids`` (in order; ``place`` maps each to its index), keeping only the ids in
-    ``allowed`` (None: every id). ``gone`` names what a stale cursor pointed at, for its error.
+    ``allowed`` (None: every id). ``gone`` names what a stale cursor pointed at, for its error;
+    ``total`` counts the whole list when ``ids`` is only its start (a search ranked as deep as needed).
 
     The plain walk goes along ``ids`` from the cursor and skips what the filter drops: quick when
     the filter keeps much, slow when it keeps little or keeps ids that sit together far along the
@@ -159,6 +161,7 @@ def cut(ids: Sequence[str], place: dict[str, int], allowed: frozenset[str] | Non
         has_previous = (lambda: True) if more_before else (lambda: bool(walk(begin - 1, -1, -1, 1)))
         has_next = lambda: bool(walk(end + 1, len(walked), 1, 1))  # noqa: E731
 
-    total = (lambda: len(ids)) if allowed is None else (lambda: len(allowed))
+    if total is None:
+        total = (lambda: len(ids)) if allowed is None else (lambda: len(allowed))
     page_ids = [ids[walked[k]] for k in chosen]
     return Page(page_ids, [cursor(scope, i) for i in page_ids], has_next, has_previous, total)

@@ -50,9 +50,8 @@ from api.content.sync_pages import DEFAULT_PAGE_ITEMS, MAX_PAGE_ITEMS
 from api.listing import filters
 from api.listing.collation import alphabet
 from api.listing.pages import DEFAULT_PAGE, MAX_PAGE
+from api.schema.query import MAX_FIRST, SEARCH_FIRST
 from api.search.text import SNIPPET_CHARS
-
-SEARCH_DEFAULT, SEARCH_MAX = 10, 50  # `search(first:)`: its default and its most
 
 
 def list_lengths(snapshot: Snapshot) -> dict[str, int]:
@@ -186,8 +185,8 @@ def cost_of(schema: GraphQLSchema, document: DocumentNode, operation: OperationD
     def length(parent: GraphQLNamedType, name: str, node: FieldNode, page: int | None) -> int:
         if parent.name == "Query" and name == "search":
             asked = _int_argument(node, "first", variables)
-            return SEARCH_DEFAULT if asked is None and not _has_argument(node, "first") else \
-                max(0, min(asked if asked is not None else SEARCH_MAX, SEARCH_MAX))
+            return SEARCH_FIRST if asked is None and not _has_argument(node, "first") else \
+                max(0, min(asked if asked is not None else MAX_FIRST, MAX_FIRST))
         if name in PAGE_LISTS and page is not None:
             return page
         found = lengths.get(f"{parent.name}.{name}")

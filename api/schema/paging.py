@@ -291,10 +291,10 @@ def search(info: GraphQLResolveInfo, query: str, locale: str | None, request: Pa
             (_place(request.after, scope, "after") + 1 if request.after is not None else 0) + request.size + 1
         found = search_index.ranked(snapshot, query, code, min(SEARCH_DEPTH, reach + 1))
         keys = [f"{n}/{found.key(n)}" for n in range(len(found))]
-        page = cut(keys, {k: n for n, k in enumerate(keys)}, None, request, scope, "hit")
+        page = cut(keys, {k: n for n, k in enumerate(keys)}, None, request, scope, "hit",
+                   total=lambda: search_index.count(snapshot, query, code))
     except PageError as exc:
         raise _error(exc) from None
-    page._total = lambda: search_index.count(snapshot, query, code)
     return Connection(page, [found.hit(int(k.split("/", 1)[0])) for k in page.ids])
 
 

@@ -12,7 +12,7 @@ from api.schema import connections
 from api.schema.budget import aside
 from api.schema.hits import SearchHit
 from api.schema.localize import RecordInLocale, context_of, pick_locale
-from api.schema.paging import page_args
+from api.schema.paging import LOCALE_ARG, page_args
 from api.schema.sync import SYNC_PAGE_ARGS, SyncPage, resolve_sync_page
 from api.schema.types import (
     Document,
@@ -23,8 +23,8 @@ from api.schema.types import (
     UiString,
 )
 
-LOCALE_ARG = "BCP 47 language tag ('es', 'es-US', 'en-GB'). Default: the request's Accept-Language."
 MAX_SEARCH_CHARS = 200
+SEARCH_FIRST = 10  # search(first:)'s default; MAX_FIRST its most (the cost model reads both)
 MAX_FIRST = 50
 LIST_GONE = "Answers the whole library at once; will be removed in the next release."
 
@@ -141,7 +141,7 @@ class Query(graphene.ObjectType):
         graphene.NonNull(SearchHit), required=True,
         query=graphene.String(required=True, description="Words to find; accents and case do not matter."),
         locale=graphene.String(description=LOCALE_ARG),
-        first=graphene.Int(default_value=10, description=f"How many hits (1-{MAX_FIRST})."),
+        first=graphene.Int(default_value=SEARCH_FIRST, description=f"How many hits (1-{MAX_FIRST})."),
         description="Ranked hits in one language: documents, sections, treatments and glossary terms.",
     )
     search_connection = graphene.Field(
@@ -224,7 +224,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_search(
-        root: Any, info: GraphQLResolveInfo, query: str, locale: str | None = None, first: int = 10
+        root: Any, info: GraphQLResolveInfo, query: str, locale: str | None = None, first: int = SEARCH_FIRST
     ) -> list[search_index.Hit]:
         code = pick_locale(info, locale)
         if len(query) > MAX_SEARCH_CHARS:

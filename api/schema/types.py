@@ -15,7 +15,7 @@ from graphql import GraphQLResolveInfo
 
 from api.content import model
 from api.content.readability import document_level, section_level
-from api.listing.filters import terms_of, treatments_of
+from api.listing.filters import named_in, terms_of, treatments_of
 from api.lru import LRU
 from api.schema.localize import RecordInLocale, context_of, localize, localized_resolver
 from api.schema.paging import back_link
@@ -281,19 +281,6 @@ _BLOCK_TYPES: dict[type, type[graphene.ObjectType]] = {
 BLOCK_TYPES = list(_BLOCK_TYPES.values())
 
 
-# The fields of each block model: getattr with a default on a pydantic model is slow (about 2 us)
-# when the field is missing, because its __getattr__ raises first; a set lookup is not.
-
-
-def _ids_in_blocks(blocks: list[Any], kind: str) -> list[str]:
-    """The ids of ``kind`` ("term", or a kind blocks show: "treatment", "role", "factor") the blocks
-    name, in order, once each."""
-    if kind == "term":
-        return list(dict.fromkeys(i for b in blocks for i in b.term_ids))
-    shown = (b.referenced() for b in blocks)
-    return list(dict.fromkeys(i for found in shown if found is not None and found[0] == kind for i in found[1]))
-
-
 def _level(measured: Any) -> dict[str, Any]:
     return {"locale": measured.locale, "scale": measured.scale, "value": measured.value, "words": measured.words}
 
@@ -340,11 +327,11 @@ class Section(ContentType):
 
     @staticmethod
     def resolve_treatments(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
-        return _records(info, "treatments", _ids_in_blocks(root.value.blocks, "treatment"), root.locale)
+        return _records(info, "treatments", named_in(root.value.blocks, "treatment"), root.locale)
 
     @staticmethod
     def resolve_terms(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
-        return _records(info, "glossary", _ids_in_blocks(root.value.blocks, "term"), root.locale)
+        return _records(info, "glossary", named_in(root.value.blocks, "term"), root.locale)
 
     @staticmethod
     def resolve_reading_level(root: RecordInLocale, info: GraphQLResolveInfo) -> dict[str, Any]:
@@ -443,12 +430,12 @@ class Document(ContentType):
     @staticmethod
     def resolve_care_team(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "roles", _ids_in_blocks(blocks, "role"), root.locale)
+        return _records(info, "roles", named_in(blocks, "role"), root.locale)
 
     @staticmethod
     def resolve_decision_factors(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:
         blocks = [b for s in root.value.sections for b in s.blocks]
-        return _records(info, "factors", _ids_in_blocks(blocks, "factor"), root.locale)
+        return _records(info, "factors", named_in(blocks, "factor"), root.locale)
 
     @staticmethod
     def resolve_glossary(root: RecordInLocale, info: GraphQLResolveInfo) -> list[RecordInLocale]:

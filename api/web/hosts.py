@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 ANY = "*"
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 def hostname(host_header: str | None) -> str:
