@@ -19,7 +19,7 @@ import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess
 
 from api.content.snapshot import ContentError, load_file
-from api.settings import configure_logging, from_env
+from api.settings import Settings, configure_logging, from_env
 
 
 class ReloadInPlace(Multiprocess):
@@ -40,6 +40,30 @@ class ReloadInPlace(Multiprocess):
                     os.kill(process.pid, signal.SIGHUP)
 
 
+GUARDED = "api.http.protocol:GuardedHttpToolsProtocol"  # httptools with header, deadline and per-client limits
+
+
+def uvicorn_config(settings: Settings, http: str = GUARDED) -> uvicorn.Config:
+    """How uvicorn serves the app; ``http`` is only ever changed by the benchmark, which measures
+    what the guarded protocol costs against uvicorn's own ``"httptools"``."""
+    return uvicorn.Config(
+        "api.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=False,  # our middleware logs each request with its id and timing
+        log_level=settings.log_level,
+        limit_concurrency=settings.limit_concurrency,
+        backlog=2048,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        http=http,
+        h11_max_incomplete_event_size=16 * 1024,
+        server_header=False,
+    )
+
+
 def main() -> int:
     settings = from_env()
     # Until the app installs its reload handler, a SIGHUP must not kill the process.
@@ -52,22 +76,7 @@ def main() -> int:
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 1
-    config = uvicorn.Config(
-        "api.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        access_log=False,  # our middleware logs each request with its id and timing
-        log_level=settings.log_level,
-        limit_concurrency=settings.limit_concurrency,
-        backlog=2048,
-        timeout_keep_alive=settings.keep_alive_seconds,
-        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
-        http="api.http.protocol:GuardedHttpToolsProtocol",  # httptools with header, deadline and per-client limits
-        h11_max_incomplete_event_size=16 * 1024,
-        server_header=False,
-    )
+    config = uvicorn_config(settings)
     if settings.workers <= 1:
         uvicorn.Server(config).run()
         return 0

@@ -31,7 +31,10 @@ WHAT = {
     "static": "Debian's nginx serving the same bytes from a file: the machine's practical limit",
     # a diagnostic, not a compared scenario: how much of the distance to raw is our access-log line
     "persisted_get_quiet": "ours: the persisted GET with LOG_LEVEL=warning (no access-log line per request)",
+    # and what the header, deadline and per-client guards cost it (uvicorn's own httptools protocol)
+    "persisted_get_unguarded": "ours: the persisted GET on uvicorn's stock httptools protocol (no header guard)",
 }
+DIAGNOSTICS = ["persisted_get_unguarded", "persisted_get_quiet"]
 # Accept-Encoding is explicit: wrk sends none, httpx (the checks) asks for gzip by default, and
 # each encoding has its own ETag, so the 304 scenario would otherwise measure full answers.
 HEADERS = {"Accept": "application/graphql-response+json, application/json", "Accept-Language": "es-US,es;q=0.9",
@@ -70,7 +73,7 @@ def run(cfg: Config, only: list[str] | None = None, log: Callable[[str], None] =
     requests/s}, "page": {...}}``. On a shared machine other work only ever slows a round down,
     so the best round is the least disturbed one; every round is kept in the file.
     """
-    wanted = list(only or NAMES) + (["persisted_get_quiet"] if diagnose else [])
+    wanted = list(only or NAMES) + (DIAGNOSTICS if diagnose else [])
     content = cfg.folder / "content.json"
     shutil.copy(ROOT / "content.json", content)
     rounds: dict[str, list[dict[str, Any]]] = {}
@@ -109,28 +112,38 @@ def _round(cfg: Config, content: Path, wanted: list[str], rounds: dict[str, list
         if "not_modified" in wanted:
             record("not_modified", ours, not_modified)
         _expect(ours.process is not None and ours.process.poll() is None, "our server ran to the end")
-    if "persisted_get_quiet" in wanted:
-        with clara(cfg.folder, content, cfg.server_cpus, name="clara-quiet", LOG_LEVEL="warning") as quiet:
-            _expect(_send(quiet, Req("GET", page.REGISTER_PATH, HEADERS)).content == reference, "same page")
-            record("persisted_get_quiet", quiet, GET)
     data = orjson.loads(reference)["data"]
     body_path = cfg.folder / "page.json"
     body_path.write_bytes(reference)
     body_path.chmod(0o644)
 
+    def compare(names: tuple[str, ...]) -> None:
+        for name in names:
+            if name not in wanted:
+                continue
+            with comparison(cfg.folder, name, content, cfg.server_cpus, BENCH_BODY=str(body_path)) as app:
+                answer = _send(app, GET if name == "raw" else POST)
+                same = answer.content == reference if name == "raw" else answer.json()["data"] == data
+                _expect(same, f"{name} answers the page")
+                record(name, app, GET if name == "raw" else POST)
+
+    # raw, the unguarded server and the quiet one run right after the persisted GET, so the
+    # ratios between them see the machine as it was then (a shared host drifts within minutes)
+    compare(("raw",))
+    if "persisted_get_unguarded" in wanted:
+        with clara(cfg.folder, content, cfg.server_cpus, name="clara-unguarded", guarded=False) as stock:
+            _expect(_send(stock, Req("GET", page.REGISTER_PATH, HEADERS)).content == reference, "same page")
+            record("persisted_get_unguarded", stock, GET)
+    if "persisted_get_quiet" in wanted:
+        with clara(cfg.folder, content, cfg.server_cpus, name="clara-quiet", LOG_LEVEL="warning") as quiet:
+            _expect(_send(quiet, Req("GET", page.REGISTER_PATH, HEADERS)).content == reference, "same page")
+            record("persisted_get_quiet", quiet, GET)
     if "executed" in wanted:
         with clara(cfg.folder, content, cfg.server_cpus, name="clara-no-response-cache",
                    RESPONSE_CACHE="false") as ours:
             _expect(_send(ours, POST).json()["data"] == data, "POST answers the page")
             record("executed", ours, POST)
-    for name in ("raw", "adapter", "naive"):
-        if name not in wanted:
-            continue
-        with comparison(cfg.folder, name, content, cfg.server_cpus, BENCH_BODY=str(body_path)) as app:
-            answer = _send(app, GET if name == "raw" else POST)
-            same = answer.content == reference if name == "raw" else answer.json()["data"] == data
-            _expect(same, f"{name} answers the page")
-            record(name, app, GET if name == "raw" else POST)
+    compare(("adapter", "naive"))
     if "static" in wanted and have("nginx"):
         port = free_port()
         cfg.folder.chmod(0o755)  # nginx's workers (not root) read page.json from here

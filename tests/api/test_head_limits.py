@@ -81,6 +81,69 @@ def test_a_kept_alive_connection_gets_a_fresh_head_budget_per_request(server) ->
             assert client.get("/healthz", headers={"X-Pad": "p" * 8000}).status_code == 200
 
 
+def _head(size: int = 0, headers: int = 1) -> bytes:
+    """A GET head of exactly ``size`` bytes (at least what its ``headers`` need) and ``headers`` headers."""
+    lines = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-H%d: 1\r\n" % n for n in range(headers - 2))
+    pad = b"X-Pad: "
+    short = size - len(lines) - len(pad) - 4
+    return lines + pad + b"p" * max(short, 1) + b"\r\n\r\n"
+
+
+def _status_of_one_answer(sock: socket.socket) -> bytes:
+    """Read one answer off a kept-alive connection (by its content-length); its status line."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data.split(b"\r\n", 1)[0]
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head.split(b"\r\n", 1)[0]
+
+
+def _send_in_pieces(sock: socket.socket, data: bytes, piece: int) -> None:
+    for start in range(0, len(data), piece):
+        sock.sendall(data[start:start + piece])
+        time.sleep(0.002)  # separate reads on the server, so the head arrives in pieces
+
+
+@pytest.mark.parametrize("piece", [0, 997], ids=["whole", "in pieces"])
+def test_the_limits_are_exact_however_the_head_arrives(server, piece: int) -> None:
+    # A kept-alive connection's next head, whole in one read, takes the guard's fast path; in pieces,
+    # the counting path. Both must allow exactly the limit and refuse one byte or one header more.
+    assert len(_head(16_384)) == 16_384 and _head(4_000, headers=101).count(b"\n") == 103
+    for head, allowed in [(_head(16_384), True), (_head(16_385), False),
+                          (_head(4_000, headers=100), True), (_head(4_000, headers=101), False)]:
+        with _connect(server.port) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert _status_of_one_answer(sock) == b"HTTP/1.1 200 OK"
+            if piece:
+                _send_in_pieces(sock, head, piece)
+            else:
+                sock.sendall(head)
+            status = _status_of_one_answer(sock)
+        assert status == (b"HTTP/1.1 200 OK" if allowed else b"HTTP/1.1 431 Request Header Fields Too Large"), \
+            (len(head), head.count(b"\n"))
+
+
+def test_a_pipelined_head_behind_an_answer_is_held_to_the_limits(server) -> None:
+    small = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with _connect(server.port) as sock:
+        sock.sendall(small + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+        try:
+            for _ in range(40):  # 40 x 1 KiB more of the second head while the first is answered
+                sock.sendall(b"a" * 1024)
+                time.sleep(0.002)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused and closed before the end
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert b"HTTP/1.1 431 " in answer
+
+
 def test_one_address_cannot_take_every_connection(own_server) -> None:
     live = own_server(MAX_CONNECTIONS_PER_CLIENT="20", HEAD_TIMEOUT_SECONDS="30")
     held = [_connect(live.port) for _ in range(20)]
