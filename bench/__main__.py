@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                           "wrk_threads": 1, "server_cpus": cfg.server_cpus, "load_cpus": cfg.load_cpus,
                           "driver": "wrk" if have_wrk() else "python", "nginx": have("nginx"),
                           "load_average_before": [round(x, 2) for x in load_before]},
-                scenarios=measured["scenarios"], ratios=results.ratios({**measured["scenarios"], **measured["diagnostics"]}))
+                scenarios=measured["scenarios"], ratios=results.ratios(
+                    {**measured["scenarios"], **measured["diagnostics"]}))
             if measured["diagnostics"]:
                 found["diagnostics"] = measured["diagnostics"]
             print(_table(found), flush=True)

@@ -97,7 +97,8 @@ def clara(folder: Path, content: Path, cpus: str | None = "0", name: str = "clar
     """Our API, ``python -m api``, as deployed (environment configuration, access log at info);
     ``guarded=False`` serves it on uvicorn's own httptools protocol (:mod:`bench.unguarded`)."""
     port = free_port()
-    return Server(name, [sys.executable, "-m", "api" if guarded else "bench.unguarded"], port, folder / f"{name}.log", cpus,
+    module = "api" if guarded else "bench.unguarded"
+    return Server(name, [sys.executable, "-m", module], port, folder / f"{name}.log", cpus,
                   {"HOST": "127.0.0.1", "PORT": str(port), "CONTENT_PATH": str(content),
                    "EXECUTION_RATE": "0", **env})  # wrk is one address standing for many readers
 

@@ -98,7 +98,8 @@ def _status_of_one_answer(sock: socket.socket) -> bytes:
             return data.split(b"\r\n", 1)[0]
         data += chunk
     head, body = data.split(b"\r\n\r\n", 1)
-    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
+    lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+    length = lengths[0] if lengths else 0
     while len(body) < length:
         body += sock.recv(65536)
     return head.split(b"\r\n", 1)[0]
