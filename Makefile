@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content schema bench bench-deps bench-scale bench-collections soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -57,6 +57,17 @@ screenshots: $(STAMP) ## Write the app's screenshots (both languages, 100% and 2
 
 check-content: $(STAMP) ## Validate a content file (CONTENT=path) and print its reading levels
 	$(PY) -m api.content check $(CONTENT)
+
+publish: $(STAMP) ## Publish a draft (DRAFT=path) over the live file (CONTENT=path): validated, kept, announced
+	@test -n "$(DRAFT)" || { echo "usage: make publish DRAFT=path/to/draft.json [CONTENT=live.json]"; exit 2; }
+	$(PY) -m api.content publish $(DRAFT) --to $(CONTENT)
+
+rollback: $(STAMP) ## Make the version before the live one (CONTENT=path) live again
+	$(PY) -m api.content rollback --to $(CONTENT)
+
+preview: $(STAMP) ## Serve a draft (DRAFT=path) as it would be published: nothing cached, indexed or announced
+	@test -n "$(DRAFT)" || { echo "usage: make preview DRAFT=path/to/draft.json [PORT=8001]"; exit 2; }
+	CONTENT_PATH=$(DRAFT) HOST=$(HOST) PORT=$(PORT) PREVIEW=true SYNC_HISTORY_PATH=off $(PY) -m api
 
 schema: $(STAMP) ## Regenerate schema.graphql and content.schema.json from the code
 	$(PY) -m api.content jsonschema content.schema.json

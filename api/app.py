@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -25,12 +26,17 @@ from starlette.types import ASGIApp, Scope
 
 from api.content.history import SyncHistory
 from api.content.live import LiveContent
+from api.content.publications import PublicationLog
+from api.content.releases import PUBLICATIONS_FILE, releases_folder
+from api.content.watch import watch
 from api.embed.routes import routes as embed_routes
 from api.embed.served import Served
 from api.http.access_log import AccessLog
 from api.http.edge import Answer, Edge
 from api.http.endpoint import GraphQLEndpoint
 from api.http.graphiql import graphiql_asset
+from api.http.preview import Preview
+from api.publishing.sender import Sender
 from api.schema import list_indexes
 from api.settings import Settings, configure_logging, from_env
 from api.web.ratelimit import TokenBuckets
@@ -66,6 +72,19 @@ class Clara(Starlette):
 SWITCH_INTERVAL_SECONDS = 0.001
 
 
+def _sender(settings: Settings, live: LiveContent) -> Sender | None:
+    """This worker's webhook sender (one of all the workers holds the lock and sends), when
+    receivers are configured; a preview never tells anyone anything."""
+    if not settings.webhooks.on or settings.preview:
+        return None
+    folder = releases_folder(live.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    sender = Sender(PublicationLog(folder / PUBLICATIONS_FILE), settings.webhooks, lambda: live.current.version,
+                    folder / "sender.lock")
+    sender.start()
+    return sender
+
+
 def create_app(settings: Settings | None = None, content: LiveContent | None = None) -> Starlette:
     """Build the app. ``content`` defaults to the file named by the settings, loaded at start-up.
 
@@ -73,6 +92,8 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
     embeds, the health check); ``app.state`` holds them only for tools and tests.
     """
     settings = settings or from_env()
+    if settings.preview:  # a draft's answers are never kept (api.http.preview)
+        settings = dataclasses.replace(settings, response_cache=False)
     configure_logging(settings.log_level)
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     with contextlib.suppress(ValueError):  # (only the main thread may) until the lifespan reloads on it,
@@ -92,9 +113,17 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, live.reload))
         if not live.loaded:
             live.load()
-        log.info("serving content version %s from %s", live.current.version, live.path)
+        log.info("serving content version %s from %s%s", live.current.version, live.path,
+                 " as a PREVIEW (nothing cacheable, nothing indexed)" if settings.preview else "")
         access_log.start()
+        watching = (asyncio.create_task(watch(live, settings.content_watch_seconds), name="content-watch")
+                    if settings.content_watch_seconds > 0 else None)
+        sender = _sender(settings, live)
         yield
+        if watching is not None:
+            watching.cancel()
+        if sender is not None:
+            await asyncio.to_thread(sender.stop)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
         access_log.stop()
@@ -113,8 +142,12 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
         Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
         *embed_routes(served),
     ]
-    app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
-                routes=routes, lifespan=lifespan)
+    if settings.preview:  # nothing a draft answers is kept, here or by anyone in between
+        app = Clara(lambda inner: Edge(Preview(inner), settings.cors_origins, access_log, None),
+                    routes=routes, lifespan=lifespan)
+    else:
+        app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
+                    routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.content = live
     app.state.served = served

@@ -5,11 +5,14 @@ Every knob a deployment turns is here, read once at start-up; nothing else reads
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from api.content.sync_tokens import DEFAULT_KEY
 
@@ -77,6 +80,74 @@ class Limits:
     max_resolved_fields: int = 100_000  # fields one execution may complete (the cost allows 20,000)
 
 
+# Standard Webhooks' secrets are 24 to 64 random bytes, written "whsec_" + base64.
+WEBHOOK_SECRET_BYTES = (24, 64)
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    """Who is told when content is published (api.publishing.sender), and how hard we try."""
+
+    urls: list[str] = field(default_factory=list)
+    secret: str = ""  # whsec_…
+    retry_seconds: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600)  # waits after each failed try
+    timeout_seconds: float = 10.0  # for a receiver's answer
+
+    @property
+    def on(self) -> bool:
+        return bool(self.urls)
+
+
+def redact(url: str) -> str:
+    """``url`` without its user name or password, for logs and tools."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def _webhook_urls(env: Mapping[str, str]) -> list[str]:
+    urls = _list(env, "WEBHOOK_URLS", [])
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise SystemExit(f"WEBHOOK_URLS: {redact(url)!r} is not an http:// or https:// URL with a host")
+    if len(urls) > 20:
+        raise SystemExit(f"WEBHOOK_URLS: at most 20 receivers, got {len(urls)}")
+    return list(dict.fromkeys(urls))
+
+
+def _webhook_secret(env: Mapping[str, str], needed: bool) -> str:
+    secret = env.get("WEBHOOK_SECRET", "").strip()
+    if not secret:
+        if needed:
+            raise SystemExit("WEBHOOK_URLS is set but WEBHOOK_SECRET is not: receivers could not verify the "
+                             "events (make one: python -m api.content secret)")
+        return ""
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except binascii.Error:
+        key = b""
+    low, high = WEBHOOK_SECRET_BYTES
+    if not secret.startswith("whsec_") or not low <= len(key) <= high:
+        raise SystemExit(f"WEBHOOK_SECRET must be whsec_ and the base64 of {low} to {high} random bytes "
+                         "(make one: python -m api.content secret)")
+    return secret
+
+
+def _seconds_list(env: Mapping[str, str], name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        found = tuple(float(v) for v in value.replace(",", " ").split())
+    except ValueError:
+        found = ()
+    if not found or not all(0 < v < float("inf") for v in found) or len(found) > 50:
+        raise SystemExit(f"{name} must be 1 to 50 numbers of seconds, above 0, got {value!r}")
+    return found
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -112,6 +183,9 @@ class Settings:
     graceful_shutdown_seconds: int = 20
     sync_token_key: str = DEFAULT_KEY  # signs sync tokens; the same on every server of one library
     sync_history_path: Path | None = None  # item tables of past versions (SQLite); None: in memory only
+    content_watch_seconds: float = 1.0  # how often each worker looks for a new content file; 0: only SIGHUP
+    preview: bool = False  # serve a draft: nothing cacheable, nothing indexed, a banner (make preview)
+    webhooks: Webhooks = field(default_factory=lambda: Webhooks())
 
 
 def from_env(env: Mapping[str, str] = os.environ) -> Settings:
@@ -161,7 +235,17 @@ def from_env(env: Mapping[str, str] = os.environ) -> Settings:
         graceful_shutdown_seconds=_int(env, "GRACEFUL_SHUTDOWN_SECONDS", 20),
         sync_token_key=env.get("SYNC_TOKEN_KEY", "") or DEFAULT_KEY,
         sync_history_path=_history_path(env),
+        content_watch_seconds=_float(env, "CONTENT_WATCH_SECONDS", Settings.content_watch_seconds),
+        preview=_bool(env, "PREVIEW", False),
+        webhooks=_webhooks(env),
     )
+
+
+def _webhooks(env: Mapping[str, str]) -> Webhooks:
+    urls = _webhook_urls(env)
+    return Webhooks(urls, _webhook_secret(env, bool(urls)),
+                    _seconds_list(env, "WEBHOOK_RETRY_SECONDS", Webhooks.retry_seconds),
+                    _float(env, "WEBHOOK_TIMEOUT_SECONDS", Webhooks.timeout_seconds) or Webhooks.timeout_seconds)
 
 
 def _history_path(env: Mapping[str, str]) -> Path | None:

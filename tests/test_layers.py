@@ -20,19 +20,17 @@ LAYERS = [
     {"api.search", "api.listing"},
     {"api.schema"},
     {"api.settings"},
-    {"api.web"},
+    {"api.web", "api.publishing"},
     {"api.http", "api.embed"},
-    {"api.app", "api.__main__"},
+    {"api.app", "api.__main__", "api.content.__main__"},  # the command lines wire the layers too
 ]
 
 
 def _part(module: str) -> str | None:
-    """The part of the server a module belongs to: ``api.http.endpoint`` → ``api.http``."""
-    for layer in LAYERS:
-        for part in layer:
-            if module == part or module.startswith(part + "."):
-                return part
-    return None
+    """The part of the server a module belongs to: ``api.http.endpoint`` → ``api.http`` (the longest
+    part that names it: ``api.content.__main__`` is its own)."""
+    found = [part for layer in LAYERS for part in layer if module == part or module.startswith(part + ".")]
+    return max(found, key=len) if found else None
 
 
 def _level(part: str) -> int:

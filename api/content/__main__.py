@@ -1,4 +1,15 @@
-"""``python -m api.content check [PATH]`` and ``python -m api.content jsonschema [OUT]``."""
+"""The content's command line (the top of the import graph, like ``python -m api``):
+
+    python -m api.content check [PATH]             validate a file and print its reading levels
+    python -m api.content jsonschema [OUT]         write content.schema.json
+    python -m api.content publish DRAFT [--to LIVE] [--by NAME] [--dry-run]
+    python -m api.content rollback [--to LIVE] [--by NAME]
+    python -m api.content publications [--to LIVE] [--first N]     the changelog, as JSON
+    python -m api.content deliveries [--to LIVE] [--first N] [--replay WEBHOOK_ID]
+    python -m api.content secret                   a new WEBHOOK_SECRET
+
+LIVE defaults to CONTENT_PATH (the file the server serves). See README, "Publishing".
+"""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ from pathlib import Path
 from api.content.model import Content
 from api.content.readability import document_level, section_level
 from api.content.snapshot import ContentError, load_file
+from api.publishing import cli as publishing
 
 # The bar for the bundled content (issue: foundation). Patient-education guidance asks for grade 6.
 MAX_ENGLISH_GRADE = 8.0
@@ -63,6 +75,8 @@ def main(argv: list[str]) -> int:
         return check(argv[1] if len(argv) > 1 else "content.json")
     if len(argv) >= 1 and argv[0] == "jsonschema":
         return write_json_schema(argv[1] if len(argv) > 1 else "content.schema.json")
+    if len(argv) >= 1 and argv[0] in publishing.COMMANDS:
+        return publishing.run(argv)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -33,24 +33,26 @@ def page_key(snapshot: Snapshot, req: EmbedRequest, urls: Urls) -> tuple[str, ..
             req.section.id if req.section else "", req.origin or "")
 
 
-def render_page(snapshot: Snapshot, req: EmbedRequest, urls: Urls) -> bytes:
+def render_page(snapshot: Snapshot, req: EmbedRequest, urls: Urls, preview: bool = False) -> bytes:
     def href(locale: str, section: str | None) -> str:
         return urls.page(req.slug, locale, section, req.origin)
 
     view = page_view(snapshot, req.document, req.locale, req.section, href)
     own = urls.page(req.slug, req.locale, req.section.id if req.section else None, None, absolute=True)
     oembed = f"{urls.base}/oembed?{urlencode({'url': own, 'format': 'json'}, quote_via=quote)}"
-    return render("page.html", page=view, locale=req.locale, page_title=view.page_title,
+    return render("page.html", preview=preview, page=view, locale=req.locale, page_title=view.page_title,
                   parent_origin=req.origin, static=urls.static, oembed_href=oembed).encode()
 
 
-def not_found_page(snapshot: Snapshot, error: NotAnEmbed, urls: Urls, frame_sources: tuple[str, ...]) -> Response:
+def not_found_page(snapshot: Snapshot, error: NotAnEmbed, urls: Urls, frame_sources: tuple[str, ...],
+                   preview: bool = False) -> Response:
     read = Reader(snapshot, error.locale)
     labels = {"notFoundTitle": read.label("embed.notFoundTitle"), "notFoundBody": read.label("embed.notFoundBody"),
               "readFullPage": read.label("embed.readFullPage"), "poweredBy": read.label("embed.poweredBy")}
     full = urls.page(error.slug, error.locale, None, None) if error.slug else None
-    body = render("not_found.html", labels=labels, locale=error.locale, page_title=labels["notFoundTitle"].text,
-                  parent_origin=None, static=urls.static, oembed_href=None, full_page_href=full)
+    body = render("not_found.html", preview=preview, labels=labels, locale=error.locale,
+                  page_title=labels["notFoundTitle"].text, parent_origin=None, static=urls.static, oembed_href=None,
+                  full_page_href=full)
     return HTMLResponse(body, status_code=404, headers={
         **headers.page_headers(frame_sources), "Cache-Control": NOT_FOUND_CACHE, "Content-Language": error.locale})
 
@@ -64,7 +66,7 @@ async def embed_page(request: Request, served: Served) -> Response:
         req = parse(snapshot, request.path_params["slug"], query_of(request.query_params.multi_items()),
                     request.headers.get("accept-language"))
     except NotAnEmbed as error:
-        return not_found_page(snapshot, error, urls, frame_sources)
+        return not_found_page(snapshot, error, urls, frame_sources, settings.preview)
     key = page_key(snapshot, req, urls)
     tag = conditional.etag(*key)
     common = {
@@ -86,7 +88,7 @@ async def embed_page(request: Request, served: Served) -> Response:
             return PlainTextResponse(f"Too much new work from one address: try again in {wait} s.", status_code=429,
                                      headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
         started = time.thread_time()
-        body = render_page(snapshot, req, urls)
+        body = render_page(snapshot, req, urls, settings.preview)
         if served.work is not None:
             served.work.charge(client, units(time.thread_time() - started))
         served.pages.put(key, body)
@@ -97,4 +99,4 @@ async def embed_not_found(request: Request, served: Served) -> Response:
     """Any other path under ``/embed``: the same 404 page, never the framework's plain text."""
     snapshot, settings = served.live.current, served.settings
     return not_found_page(snapshot, NotAnEmbed(snapshot.content.default_locale), Urls.of(request, settings.public_url),
-                          tuple(settings.frame_ancestors))
+                          tuple(settings.frame_ancestors), settings.preview)

@@ -37,5 +37,17 @@ ASSET_VERSION = _digest([p for p in STATIC.iterdir() if p.is_file()])
 TEMPLATE_VERSION = _digest([p for p in HERE.rglob("*") if p.is_file() and p.suffix in {".py", ".html", ".css", ".js"}])
 
 
-def render(name: str, **context: Any) -> str:
-    return ENV.get_template(name).render(asset_version=ASSET_VERSION, **context)
+# The preview server's banner (make preview): the server's own words, not content, so that a draft
+# missing a string still says it is a draft. In the page's language first, then the other.
+PREVIEW_BANNER = {"en": "Preview — not published. Readers do not see this version yet.",
+                  "es": "Vista previa — sin publicar. Los lectores todavía no ven esta versión."}
+
+
+def preview_banner(locale: str) -> list[tuple[str, str]]:
+    """The banner's texts as (language, text), the page's language first."""
+    return sorted(PREVIEW_BANNER.items(), key=lambda item: item[0] != locale)
+
+
+def render(name: str, preview: bool = False, **context: Any) -> str:
+    banner = preview_banner(context.get("locale", "en")) if preview else []
+    return ENV.get_template(name).render(asset_version=ASSET_VERSION, preview_banner=banner, **context)

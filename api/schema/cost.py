@@ -50,6 +50,7 @@ from api.content.sync_pages import DEFAULT_PAGE_ITEMS, MAX_PAGE_ITEMS
 from api.listing import filters
 from api.listing.collation import alphabet
 from api.listing.pages import DEFAULT_PAGE, MAX_PAGE
+from api.schema.publishing import DEFAULT_PUBLICATIONS, MAX_LISTED, MAX_PUBLICATIONS
 from api.schema.query import MAX_FIRST, SEARCH_FIRST
 from api.search.text import SNIPPET_CHARS
 
@@ -121,6 +122,9 @@ def list_lengths(snapshot: Snapshot) -> dict[str, int]:
         "Treatment.terms": most(len(t.term_ids) for t in content.treatments),
         "TreatmentCategory.treatments": most(by_category.values()),
         "SearchHit.highlights": SNIPPET_CHARS // 2,  # a match is a word: at least a letter and a space
+        "Query.publications": MAX_PUBLICATIONS, "Publication.documents": MAX_LISTED,
+        "Publication.records": MAX_LISTED, "Publication.outdatedTranslations": MAX_LISTED,
+        "ChangedRecord.locales": locales,
     }
 
 
@@ -187,6 +191,10 @@ def cost_of(schema: GraphQLSchema, document: DocumentNode, operation: OperationD
             asked = _int_argument(node, "first", variables)
             return SEARCH_FIRST if asked is None and not _has_argument(node, "first") else \
                 max(0, min(asked if asked is not None else MAX_FIRST, MAX_FIRST))
+        if parent.name == "Query" and name == "publications":
+            asked = _int_argument(node, "first", variables)
+            return DEFAULT_PUBLICATIONS if asked is None and not _has_argument(node, "first") else \
+                max(0, min(asked if asked is not None else MAX_PUBLICATIONS, MAX_PUBLICATIONS))
         if name in PAGE_LISTS and page is not None:
             return page
         found = lengths.get(f"{parent.name}.{name}")

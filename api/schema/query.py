@@ -13,6 +13,7 @@ from api.schema.budget import aside
 from api.schema.hits import SearchHit
 from api.schema.localize import RecordInLocale, context_of, pick_locale
 from api.schema.paging import LOCALE_ARG, page_args
+from api.schema.publishing import publications_field
 from api.schema.sync import SYNC_PAGE_ARGS, SyncPage, resolve_sync_page
 from api.schema.types import (
     Document,
@@ -159,6 +160,7 @@ class Query(graphene.ObjectType):
         deprecation_reason="Use `syncPage`: items with their own versions, in bounded pages. `sync` answers in one "
         "reply however large the library is and will be removed in the next release.",
     )
+    publications = publications_field
     sync_page = graphene.Field(
         SyncPage, required=True, **SYNC_PAGE_ARGS,
         description="For offline clients: one page of a sync of records (items), each with its own version.",

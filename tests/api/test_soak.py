@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.content.releases import PublishError, Releases
 from api.content.snapshot import load_bytes
 from tests.load import rss_kib, run_load
 from tests.server import ROOT
@@ -108,6 +109,57 @@ def test_reload_under_load_serves_only_whole_good_versions(own_server, record_pr
     assert len(report.markers) >= 2, "the reloads never reached the readers"
     assert seen_versions <= good_versions
     assert live.log().count("content reload refused") >= swaps["invalid"] + swaps["empty"]
+
+
+def test_publishing_under_load_with_two_workers_drops_nothing(own_server, record_property) -> None:
+    """``publish`` as the editor runs it (no signal, nobody knows the workers): each worker sees the
+    new file within its watch interval; every request succeeds and each answer is one version."""
+    live = own_server(EXECUTION_RATE="0", WORKERS="2")
+    releases = Releases(Path(live.env["CONTENT_PATH"]))
+    base = json.loads((ROOT / "content.json").read_text(encoding="utf-8"))
+    stop = threading.Event()
+    switches: list[float] = []
+    refused = 0
+
+    def editor() -> None:
+        nonlocal refused
+        n = 0
+        while not stop.is_set():
+            n += 1
+            bad = versioned(base, n)
+            del bad["documents"][0]["sections"][0]["heading"]["es"]
+            try:
+                releases.publish(json.dumps(bad).encode(), by="soak")
+            except PublishError:
+                refused += 1
+            outcome = releases.publish(json.dumps(versioned(base, n)).encode(), by="soak")
+            assert outcome.publication is not None
+            started = time.monotonic()
+            # served by both workers: eight answers in a row from the new version
+            streak = 0
+            while streak < 8 and time.monotonic() - started < 15:
+                streak = streak + 1 if httpx.get(f"{live.url}/healthz").json()["version"] == \
+                    outcome.publication.version else 0
+            switches.append(time.monotonic() - started)
+            stop.wait(0.5)
+
+    thread = threading.Thread(target=editor, daemon=True)
+    thread.start()
+    try:
+        report = asyncio.run(run_load(live.url, seconds=max(6.0, SECONDS), connections=32,
+                                      has_embeds=has_embeds(live.url), check_marker=same_version))
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    record_property("publish", {"sent": report.sent, "failed": len(report.failures), "publications": len(switches),
+                                "slowest_switch_s": round(max(switches, default=0), 2)})
+    print(f"\npublish under load, 2 workers: {report.sent} requests, {len(report.failures)} failed, "
+          f"{len(switches)} publications ({refused} bad drafts refused), served by both within "
+          f"{max(switches, default=0):.2f} s at the slowest")
+    assert report.failures == []
+    assert len(switches) >= 2 and refused in {len(switches), len(switches) + 1}
+    assert max(switches) < 5
+    assert len(report.markers) >= 2, "the publications never reached the readers"
 
 
 def test_sigterm_drains_requests_in_flight(own_server) -> None:
