@@ -28,7 +28,7 @@ from api.content.history import SyncHistory
 from api.content.live import LiveContent
 from api.content.publications import PublicationLog
 from api.content.releases import PUBLICATIONS_FILE, releases_folder
-from api.content.watch import watch
+from api.content.watch import signature, watch
 from api.embed.routes import routes as embed_routes
 from api.embed.served import Served
 from api.http.access_log import AccessLog
@@ -111,12 +111,13 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
         # reload before the first load loads; see LiveContent.reload)
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, live.reload))
+        before = signature(live.path)  # before the load: a file replaced meanwhile is seen by the watch
         if not live.loaded:
             live.load()
         log.info("serving content version %s from %s%s", live.current.version, live.path,
                  " as a PREVIEW (nothing cacheable, nothing indexed)" if settings.preview else "")
         access_log.start()
-        watching = (asyncio.create_task(watch(live, settings.content_watch_seconds), name="content-watch")
+        watching = (asyncio.create_task(watch(live, settings.content_watch_seconds, before), name="content-watch")
                     if settings.content_watch_seconds > 0 else None)
         sender = _sender(settings, live)
         yield

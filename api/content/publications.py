@@ -214,13 +214,18 @@ class PublicationLog:
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(up_to_seq),))
             db.execute("COMMIT")
 
-    def due(self, now: float, limit: int = 16) -> list[tuple[Delivery, Publication]]:
+    def due(self, now: float, urls: list[str], limit: int = 16) -> list[tuple[Delivery, Publication]]:
+        """Pending deliveries to ``urls`` whose next try is due, oldest event first. Deliveries to a
+        URL no longer configured stay pending (and listed by ``deliveries``) without holding up these."""
+        if not urls:
+            return []
+        marks = ",".join("?" * len(urls))  # placeholders only: the URLs are parameters
+        sql = ("SELECT d.webhook_id, d.url, d.state, d.tries, d.next_at, d.last, "  # noqa: S608
+               "p.seq, p.event, p.version, p.previous, p.at, p.by, p.file, p.summary, p.webhook_id, p.body "
+               "FROM deliveries d JOIN publications p ON p.webhook_id = d.webhook_id "
+               f"WHERE d.state = 'pending' AND d.next_at <= ? AND d.url IN ({marks}) ORDER BY p.seq, d.url LIMIT ?")
         with self._db() as db:
-            rows = db.execute(
-                "SELECT d.webhook_id, d.url, d.state, d.tries, d.next_at, d.last, "
-                "p.seq, p.event, p.version, p.previous, p.at, p.by, p.file, p.summary, p.webhook_id, p.body "
-                "FROM deliveries d JOIN publications p ON p.webhook_id = d.webhook_id "
-                "WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY p.seq, d.url LIMIT ?", (now, limit)).fetchall()
+            rows = db.execute(sql, (now, *urls, limit)).fetchall()
         return [(Delivery(*row[:6]), _publication(row[6:])) for row in rows]
 
     def record_try(self, delivery: Delivery, status: int | None, error: str | None, milliseconds: float,

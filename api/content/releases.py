@@ -13,8 +13,11 @@ The first publication also keeps the file it replaces, so that it can be rolled 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,8 +116,28 @@ class Releases:
         """What publishing ``raw`` would change (it is validated: a bad draft raises)."""
         return self._against_live(raw)[2]
 
+    @contextlib.contextmanager
+    def _one_at_a_time(self) -> Iterator[None]:
+        """Two editors publishing at once take turns (an exclusive ``flock`` in the releases folder),
+        so each compares against, keeps and records what was really live before it."""
+        fd = os.open(self.folder / "publish.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
     def publish(self, raw: bytes, by: str) -> Outcome:
         """Validate ``raw`` completely, then make it the live file and record it."""
+        with self._one_at_a_time():
+            return self._publish(raw, by)
+
+    def rollback(self, by: str) -> Outcome:
+        """Make the version before the current one live again (each rollback goes one further back)."""
+        with self._one_at_a_time():
+            return self._rollback(by)
+
+    def _publish(self, raw: bytes, by: str) -> Outcome:
         new, live, changes = self._against_live(raw)
         old = live[1] if live else None
         if old is not None and old.version == new.version:
@@ -129,8 +152,7 @@ class Releases:
                                       changes.summary())
         return Outcome(publication, changes)
 
-    def rollback(self, by: str) -> Outcome:
-        """Make the version before the current one live again (each rollback goes one further back)."""
+    def _rollback(self, by: str) -> Outcome:
         live = self._live()
         if live is None or live[1] is None:
             raise PublishError(f"{self.live} is missing or not valid: publish a good file instead")

@@ -31,9 +31,12 @@ def signature(path: Path) -> Signature | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
-async def watch(live: LiveContent, every: float) -> None:
-    """Reload ``live`` whenever its file changes; runs until cancelled (the app's shutdown)."""
-    seen = signature(live.path)
+async def watch(live: LiveContent, every: float, seen: Signature | None = None) -> None:
+    """Reload ``live`` whenever its file changes; runs until cancelled (the app's shutdown).
+
+    ``seen`` is the file's signature from before it was loaded: a file replaced between that
+    load and this watch's start is then reloaded too (at worst once for nothing)."""
+    seen = seen if seen is not None else signature(live.path)
     missing = False
     while True:
         await asyncio.sleep(every)

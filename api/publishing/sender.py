@@ -99,7 +99,7 @@ class Sender:
         seq = self.publications.seq_of(self.served())
         if seq is not None:
             self.publications.open_deliveries(seq, self.webhooks.urls, now)
-        due = [(d, p) for d, p in self.publications.due(now, DUE_AT_ONCE) if d.url in self.webhooks.urls]
+        due = self.publications.due(now, self.webhooks.urls, DUE_AT_ONCE)
         list(self._pool.map(lambda pair: self.try_once(*pair), due))
         return len(due)
 

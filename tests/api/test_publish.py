@@ -224,3 +224,32 @@ def test_the_api_reads_the_changelog_newest_first_without_who(tmp_path: Path) ->
         assert len(too_many["data"]["publications"]) == 1  # at most 50 asked; one there
     finally:
         served.close()
+
+
+def test_two_editors_publishing_at_once_take_turns(live: Path) -> None:
+    import threading
+
+    drafts = [edited(lambda d, n=n: treatment(d, "chemotherapy")["name"].update(en=f"Chemo {n}")) for n in range(4)]
+    threads = [threading.Thread(target=Releases(live).publish, args=(draft, f"editor-{n}"))
+               for n, draft in enumerate(drafts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    log = list(reversed(Releases(live).log.publications()))
+    assert len(log) == 4
+    # each publication replaced the one before it: a chain, none compared against a stale file
+    assert [p.previous for p in log[1:]] == [p.version for p in log[:-1]]
+    assert live.read_bytes() in drafts and load_bytes(live.read_bytes()).version == log[-1].version
+
+
+def test_deliveries_to_a_receiver_no_longer_configured_do_not_hold_up_the_others(live: Path) -> None:
+    releases = Releases(live)
+    for n in range(20):  # 20 events served while the old receiver was configured: 20 pending, never sent
+        seq = releases.publish(edited(lambda d, n=n: treatment(d, "chemotherapy")["name"].update(en=f"Chemo {n}")),
+                               by="ana").publication.seq
+        releases.log.open_deliveries(seq, ["http://old.example/hook"], now=0.0)
+    releases.publish(edited(lambda d: treatment(d, "chemotherapy")["name"].update(en="Chemo 20")), by="ana")
+    releases.log.open_deliveries(21, ["http://new.example/hook"], now=0.0)  # the receiver was replaced
+    due = releases.log.due(1.0, ["http://new.example/hook"])
+    assert [(d.url, p.seq) for d, p in due] == [("http://new.example/hook", 21)]
