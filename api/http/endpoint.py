@@ -75,6 +75,25 @@ class CheckedQuery:
     document: DocumentNode | None
     errors: list[GraphQLError]
     plans: dict[str | None, Plan | None] = field(default_factory=dict, compare=False, repr=False)  # per operation
+    # cost per (operation, content version) when there are no variables: the walk is 0.14 ms a page
+    costs: dict[tuple[str | None, str], int] = field(default_factory=dict, compare=False, repr=False)
+
+    def cost(self, operation: Any, variables: dict[str, Any] | None, snapshot: Any, lengths: dict[str, int]) -> int:
+        """:func:`cost_of` this operation; without variables it depends only on the content version,
+        so it is worked out once per version (the last :data:`COSTS_KEPT` versions are kept)."""
+        if variables:
+            return cost_of(schema.graphql_schema, self.document, operation, variables, lengths)
+        key = (operation.name.value if operation.name else None, snapshot.version)
+        found = self.costs.get(key)
+        if found is None:
+            found = cost_of(schema.graphql_schema, self.document, operation, None, lengths)
+            if len(self.costs) >= COSTS_KEPT:
+                self.costs.clear()
+            self.costs[key] = found
+        return found
+
+
+COSTS_KEPT = 8  # (operation, version) costs kept per query text
 
 
 @dataclass(frozen=True)
@@ -398,7 +417,7 @@ class GraphQLEndpoint:
                                    media_type, {"Allow": "POST"})
         with aside(budget):  # made once per version (on its own thread after a load): not this query's time
             lengths = lengths_of(snapshot)
-        cost = cost_of(schema.graphql_schema, prepared.document, operation, params.variables, lengths)
+        cost = prepared.cost(operation, params.variables, snapshot, lengths)
         if cost > self.limits.max_cost:
             return self._too_costly(cost, operation, media_type)
         def new_context() -> RequestContext:

@@ -129,3 +129,26 @@ def test_the_whole_library_in_one_query_is_refused_at_library_scale(own_app, tmp
     page = "{ documentsConnection(first: 20) { totalCount nodes { title summary } } }"
     found = app.client.post("/graphql", json={"query": page}).json()["data"]["documentsConnection"]
     assert found["totalCount"] == 200 and len(found["nodes"]) == 20
+
+
+def test_a_query_without_variables_keeps_its_cost_per_version_and_it_is_the_walks(tmp_path) -> None:
+    import json
+
+    from api.content.snapshot import load_bytes
+    from api.http.endpoint import CheckedQuery
+    from tests.server import ROOT
+
+    query = "{ documents { sections { blocks { id } } } treatments { terms { id } } }"
+    document = parse(query)
+    operation = get_operation_ast(document, None)
+    checked = CheckedQuery(document, [])
+    one = load_bytes((ROOT / "content.json").read_bytes())
+    data = json.loads((ROOT / "content.json").read_bytes())
+    data["documents"].append({**data["documents"][0], "slug": "a-second-page"})  # longer lists: a higher cost
+    two = load_bytes(json.dumps(data).encode())
+    for snapshot in (one, two, one):
+        plain = cost_of(schema.graphql_schema, document, operation, None, lengths_of(snapshot))
+        assert checked.cost(operation, None, snapshot, lengths_of(snapshot)) == plain
+    assert cost_of(schema.graphql_schema, document, operation, None, lengths_of(two)) > \
+        cost_of(schema.graphql_schema, document, operation, None, lengths_of(one))
+    assert len(checked.costs) == 2  # one per version
