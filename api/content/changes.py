@@ -24,6 +24,7 @@ KEYS = {
     "decisionFactors": "id", "treatmentCategories": "id", "strings": "key", "sources": "id", "locales": "code",
 }
 INSTITUTION = "institution"
+SHOWN_PATHS = 3  # places named in a changed record's line
 MAX_KEPT = 2_000  # entries of each list kept in a publication's summary (the changelog is bounded)
 
 Change = Literal["added", "changed", "removed"]
@@ -39,11 +40,17 @@ class RecordChange:
     change: Change
     locales: tuple[str, ...]
     other: bool = False
+    paths: tuple[str, ...] = ()  # of a changed record: where its texts changed, in the record's order
 
     def line(self) -> str:
         what = ", ".join(self.locales) if self.locales else "no text"
         extra = " and other fields" if self.other and self.locales else (" (fields only)" if self.other else "")
-        return f"{self.change:<8} {self.kind} {self.id}: {what}{extra}"
+        where = ""
+        if self.paths:
+            shown = ", ".join(self.paths[:SHOWN_PATHS])
+            more = len(self.paths) - SHOWN_PATHS
+            where = f" at {shown}" + (f" and {more} more" if more > 0 else "")
+        return f"{self.change:<8} {self.kind} {self.id}: {what}{extra}{where}"
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,8 @@ class Changes:
 
 def texts(value: Any, locales: frozenset[str], path: str = "") -> Iterator[tuple[str, str, Any]]:
     """Every reader-facing text in ``value``: (path, locale, text). A dict whose keys are all
-    locale codes is one text in several languages; anything else is walked into."""
+    locale codes is one text in several languages; anything else is walked into. Paths name list
+    items by their ``id`` where they have one: ``sections[care-team].blocks[care-team-intro].text``."""
     if isinstance(value, dict):
         if value and set(value) <= locales:
             for locale, text in value.items():
@@ -130,7 +138,9 @@ def texts(value: Any, locales: frozenset[str], path: str = "") -> Iterator[tuple
             yield from texts(inner, locales, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for i, inner in enumerate(value):
-            yield from texts(inner, locales, f"{path}[{i}]")
+            # a record with an id is named by it (stable when others are added before it), else by place
+            name = inner.get("id") if isinstance(inner, dict) else None
+            yield from texts(inner, locales, f"{path}[{name if isinstance(name, str) else i}]")
 
 
 def _without_texts(value: Any, locales: frozenset[str]) -> Any:
@@ -142,6 +152,15 @@ def _without_texts(value: Any, locales: frozenset[str]) -> Any:
     if isinstance(value, list):
         return [_without_texts(v, locales) for v in value]
     return value
+
+
+def _reading_order(*orders: dict[tuple[str, str], Any]) -> Any:
+    """A sort key putting (path, locale) keys in the order their texts come in the record."""
+    place: dict[str, int] = {}
+    for order in orders:
+        for path, _ in order:
+            place.setdefault(path, len(place))
+    return lambda key: (place.get(key[0], len(place)), key[1])
 
 
 def _languages(record: Any, locales: frozenset[str]) -> tuple[str, ...]:
@@ -182,7 +201,8 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> Changes:
         new_texts = {(p, loc): t for p, loc, t in texts(record, locales)}
         changed = {key for key in old_texts.keys() | new_texts.keys() if old_texts.get(key) != new_texts.get(key)}
         other = _without_texts(previous, locales) != _without_texts(record, locales)
-        records.append(RecordChange(kind, rid, "changed", tuple(sorted({loc for _, loc in changed})), other))
+        paths = tuple(dict.fromkeys(p for p, _ in sorted(changed, key=_reading_order(new_texts, old_texts))))
+        records.append(RecordChange(kind, rid, "changed", tuple(sorted({loc for _, loc in changed})), other, paths))
         for path, locale in sorted(new_texts):
             if locale == default or (path, locale) in changed:
                 continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -75,8 +76,11 @@ class Releases:
     def __init__(self, live: Path) -> None:
         self.live = live
         self.folder = releases_folder(live)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.log = PublicationLog(self.folder / PUBLICATIONS_FILE)
+
+    @functools.cached_property
+    def log(self) -> PublicationLog:
+        """The changelog (made on first use: a dry run writes nothing)."""
+        return PublicationLog(self.folder / PUBLICATIONS_FILE)
 
     def _load(self, raw: bytes, what: str) -> Snapshot:
         try:
@@ -120,6 +124,7 @@ class Releases:
     def _one_at_a_time(self) -> Iterator[None]:
         """Two editors publishing at once take turns (an exclusive ``flock`` in the releases folder),
         so each compares against, keeps and records what was really live before it."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.folder / "publish.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -91,7 +91,7 @@ def test_publishing_the_live_version_again_publishes_nothing(live: Path) -> None
 
 def test_the_editor_is_told_what_changes_per_record_and_language(live: Path) -> None:
     changes = Releases(live).preview(edited(both_languages))
-    assert changes.lines()[0] == "changed  treatments chemotherapy: en, es"
+    assert changes.lines()[0] == "changed  treatments chemotherapy: en, es at summary"
     assert changes.outdated == []
     # the page that shows the treatment changed for its readers, though its own text did not
     assert changes.affected == ["liver-metastases-treatment"]
@@ -103,6 +103,21 @@ def test_an_english_edit_leaves_its_spanish_listed_as_outdated(live: Path) -> No
     changes = Releases(live).preview(edited(english_only))
     assert [o.line() for o in changes.outdated] == [
         "outdated treatments chemotherapy summary [es]: its English changed, it did not"]
+
+
+def test_a_changed_text_is_named_by_the_ids_of_the_records_it_is_in(live: Path) -> None:
+    def tumor_board(data: dict) -> None:
+        section = next(s for s in data["documents"][0]["sections"] if s["id"] == "care-team")
+        next(b for b in section["blocks"] if b["id"] == "care-team-tumor-board")["text"]["en"] += " Ask about it."
+    changes = Releases(live).preview(edited(tumor_board))
+    assert changes.lines()[0] == ("changed  documents liver-metastases-treatment: en "
+                                  "at sections[care-team].blocks[care-team-tumor-board].text")
+    assert [o.path for o in changes.outdated] == ["sections[care-team].blocks[care-team-tumor-board].text"]
+
+
+def test_a_dry_run_writes_nothing(live: Path) -> None:
+    Releases(live).preview(edited(both_languages))
+    assert sorted(p.name for p in live.parent.iterdir()) == ["content.json"]
 
 
 def test_a_changed_page_reports_its_reading_level_where_it_moved(live: Path) -> None:
