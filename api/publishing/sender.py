@@ -51,6 +51,7 @@ class Sender:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock_fd: int | None = None
+        self._fanned_out: int | None = None  # the publication this sender last fanned out
         self._client = httpx.Client(headers={"accept": "*/*"})
         self._pool = ThreadPoolExecutor(PARALLEL, thread_name_prefix="webhook")
 
@@ -97,8 +98,9 @@ class Sender:
     def step(self, now: float) -> int:
         """Fan out what is newly served, then try what is due; returns the tries made."""
         seq = self.publications.seq_of(self.served())
-        if seq is not None:
+        if seq is not None and seq != self._fanned_out:  # a write only when what is served has changed
             self.publications.open_deliveries(seq, self.webhooks.urls, now)
+            self._fanned_out = seq
         due = self.publications.due(now, self.webhooks.urls, DUE_AT_ONCE)
         list(self._pool.map(lambda pair: self.try_once(*pair), due))
         return len(due)
