@@ -163,7 +163,8 @@ class PublicationLog:
         with self._db() as db:
             rows = db.execute(
                 "SELECT seq, event, version, previous, at, by, file, summary, webhook_id, body FROM publications "
-                "WHERE seq < ? ORDER BY seq DESC LIMIT ?", (before if before is not None else 2**62, first)).fetchall()
+                "WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                (before if before is not None else 2**62, _bounded(first))).fetchall()
         return [_publication(row) for row in rows]
 
     def publication(self, key: str) -> Publication | None:
@@ -256,7 +257,7 @@ class PublicationLog:
             rows = db.execute(
                 "SELECT d.webhook_id, d.url, d.state, d.tries, d.next_at, d.last FROM deliveries d "
                 "JOIN publications p ON p.webhook_id = d.webhook_id ORDER BY p.seq DESC, d.url LIMIT ?",
-                (first,)).fetchall()
+                (_bounded(first),)).fetchall()
             found = []
             for row in rows:
                 tries = db.execute("SELECT webhook_id, url, at, status, error, milliseconds, replay FROM tries "
@@ -269,6 +270,11 @@ class PublicationLog:
             rows = db.execute("SELECT webhook_id, url, state, tries, next_at, last FROM deliveries "
                               "WHERE webhook_id = ?", (webhook_id,)).fetchall()
         return [Delivery(*row) for row in rows]
+
+
+def _bounded(first: int) -> int:
+    """A list's length between 0 and what is kept (SQLite reads ``LIMIT -1`` as "no limit")."""
+    return max(0, min(first, KEEP_PUBLICATIONS))
 
 
 def _publication(row: Any) -> Publication:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from api.content.publications import Delivery
+from api.content.publications import Delivery, PublicationLog
 from api.content.releases import Outcome, PublishError, Releases
 from api.publishing.sender import next_try_at
 from api.publishing.webhooks import new_secret, send
@@ -102,7 +102,9 @@ def _deliveries(args: argparse.Namespace, live: Path) -> int:
     return 0
 
 
-def _replay(log, webhook_id: str) -> int:  # type: ignore[no-untyped-def]
+def _replay(log: PublicationLog, webhook_id: str) -> int:
+    """Send one event again, now, to the receivers it was delivered to (or, if none, those configured),
+    with its own ``webhook-id`` and bytes; each try is logged as a replay."""
     settings = from_env()
     publication = log.publication(webhook_id)
     if publication is None:

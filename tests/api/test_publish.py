@@ -268,3 +268,11 @@ def test_deliveries_to_a_receiver_no_longer_configured_do_not_hold_up_the_others
     releases.log.open_deliveries(21, ["http://new.example/hook"], now=0.0)  # the receiver was replaced
     due = releases.log.due(1.0, ["http://new.example/hook"])
     assert [(d.url, p.seq) for d, p in due] == [("http://new.example/hook", 21)]
+
+
+def test_a_negative_or_huge_length_is_bounded(live: Path) -> None:
+    releases = Releases(live)
+    releases.publish(edited(both_languages), by="ana")
+    assert len(releases.log.publications(-1)) == 0  # SQLite would read LIMIT -1 as no limit
+    assert len(releases.log.publications(10**9)) == 1
+    assert releases.log.deliveries(-1) == []

@@ -8,6 +8,7 @@ The receiver verifies nothing itself: each test checks the signature with the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -95,7 +96,7 @@ def publish(draft: bytes, live: Path, tmp: Path, *extra: str) -> subprocess.Comp
 
 def content_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "api.content", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env={**__import__("os").environ, "WEBHOOK_SECRET": SECRET})
+                          timeout=60, env={**os.environ, "WEBHOOK_SECRET": SECRET})
 
 
 def draft(n: int) -> bytes:
