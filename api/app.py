@@ -26,8 +26,7 @@ from starlette.types import ASGIApp, Scope
 
 from api.content.history import SyncHistory
 from api.content.live import LiveContent
-from api.content.publications import PublicationLog
-from api.content.releases import PUBLICATIONS_FILE, releases_folder
+from api.content.releases import Releases
 from api.content.watch import signature, watch
 from api.embed.routes import routes as embed_routes
 from api.embed.served import Served
@@ -77,10 +76,8 @@ def _sender(settings: Settings, live: LiveContent) -> Sender | None:
     receivers are configured; a preview never tells anyone anything."""
     if not settings.webhooks.on or settings.preview:
         return None
-    folder = releases_folder(live.path)
-    folder.mkdir(parents=True, exist_ok=True)
-    sender = Sender(PublicationLog(folder / PUBLICATIONS_FILE), settings.webhooks, lambda: live.current.version,
-                    folder / "sender.lock")
+    releases = Releases(live.path)
+    sender = Sender(releases.log, settings.webhooks, lambda: live.current.version, releases.folder / "sender.lock")
     sender.start()
     return sender
 
@@ -143,12 +140,12 @@ def create_app(settings: Settings | None = None, content: LiveContent | None = N
         Route("/graphiql/assets/{name}", graphiql_asset, methods=["GET", "HEAD"]),
         *embed_routes(served),
     ]
-    if settings.preview:  # nothing a draft answers is kept, here or by anyone in between
-        app = Clara(lambda inner: Edge(Preview(inner), settings.cors_origins, access_log, None),
-                    routes=routes, lifespan=lifespan)
-    else:
-        app = Clara(lambda inner: Edge(inner, settings.cors_origins, access_log, shortcut),
-                    routes=routes, lifespan=lifespan)
+    def edge(inner: ASGIApp) -> Edge:
+        if settings.preview:  # nothing a draft answers is kept, here or by anyone in between
+            return Edge(Preview(inner), settings.cors_origins, access_log, None)
+        return Edge(inner, settings.cors_origins, access_log, shortcut)
+
+    app = Clara(edge, routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.content = live
     app.state.served = served

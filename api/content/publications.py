@@ -26,6 +26,7 @@ import orjson
 
 KEEP_PUBLICATIONS = 1_000
 MAX_TRIES_KEPT = 100
+PUBLICATION_COLUMNS = "seq, event, version, previous, at, by, file, summary, webhook_id, body"  # as _publication reads
 MAX_LISTED = 500  # documents and records named in one webhook body (about 40 KB at most)
 PUBLISHED, ROLLED_BACK = "content.published", "content.rolled_back"
 
@@ -158,22 +159,21 @@ class PublicationLog:
                    (oldest,))
         db.execute("DELETE FROM publications WHERE seq <= ?", (oldest,))
 
+    def _select(self, where: str, params: tuple[Any, ...]) -> list[Publication]:
+        """Publications ``WHERE …`` (``where`` is always one of this class's own literal clauses)."""
+        with self._db() as db:
+            rows = db.execute(f"SELECT {PUBLICATION_COLUMNS} FROM publications WHERE {where}", params).fetchall()  # noqa: S608
+        return [_publication(row) for row in rows]
+
     def publications(self, first: int = 20, before: int | None = None) -> list[Publication]:
         """The latest ``first`` publications, newest first (``before``: older than that seq)."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT seq, event, version, previous, at, by, file, summary, webhook_id, body FROM publications "
-                "WHERE seq < ? ORDER BY seq DESC LIMIT ?",
-                (before if before is not None else 2**62, _bounded(first))).fetchall()
-        return [_publication(row) for row in rows]
+        return self._select("seq < ? ORDER BY seq DESC LIMIT ?",
+                            (before if before is not None else 2**62, _bounded(first)))
 
     def publication(self, key: str) -> Publication | None:
         """By webhook id or by seq."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT seq, event, version, previous, at, by, file, summary, webhook_id, body FROM publications "
-                "WHERE webhook_id = ? OR CAST(seq AS TEXT) = ?", (key, key)).fetchone()
-        return _publication(row) if row else None
+        found = self._select("webhook_id = ? OR CAST(seq AS TEXT) = ?", (key, key))
+        return found[0] if found else None
 
     def latest(self) -> Publication | None:
         found = self.publications(1)
@@ -181,11 +181,8 @@ class PublicationLog:
 
     def last_published_as(self, version: str) -> Publication | None:
         """The latest ``publish`` (not rollback) that made ``version`` live: what a rollback undoes."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT seq, event, version, previous, at, by, file, summary, webhook_id, body FROM publications "
-                "WHERE version = ? AND event = ? ORDER BY seq DESC LIMIT 1", (version, PUBLISHED)).fetchone()
-        return _publication(row) if row else None
+        found = self._select("version = ? AND event = ? ORDER BY seq DESC LIMIT 1", (version, PUBLISHED))
+        return found[0] if found else None
 
     def seq_of(self, version: str) -> int | None:
         """The latest publication that made ``version`` live, if any."""

@@ -77,6 +77,11 @@ class Releases:
         self.live = live
         self.folder = releases_folder(live)
 
+    @property
+    def published(self) -> bool:
+        """Whether this file has a changelog yet (reading one never makes it)."""
+        return (self.folder / PUBLICATIONS_FILE).exists()
+
     @functools.cached_property
     def log(self) -> PublicationLog:
         """The changelog (made on first use: a dry run writes nothing)."""

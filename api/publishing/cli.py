@@ -17,9 +17,8 @@ from pathlib import Path
 
 import httpx
 
-from api.content.publications import Delivery, PublicationLog
+from api.content.publications import PublicationLog
 from api.content.releases import Outcome, PublishError, Releases
-from api.publishing.sender import next_try_at
 from api.publishing.webhooks import new_secret, send
 from api.settings import from_env, redact
 
@@ -95,9 +94,7 @@ def _deliveries(args: argparse.Namespace, live: Path) -> int:
             f", next try {time.strftime('%H:%M:%S', time.localtime(delivery.next_at))}"
         print(f"{delivery.webhook_id} {redact(delivery.url)}: {delivery.state} after {delivery.tries} tries{when}")
         for t in tries:
-            answer = str(t.status) if t.status is not None else (t.error or "no answer")
-            if t.status is not None and t.error and not 200 <= t.status < 300:
-                answer = t.error
+            answer = t.error or (str(t.status) if t.status is not None else "no answer")  # a failure says why
             print(f"    {t.at} {answer} in {t.milliseconds:.0f} ms{' (replay)' if t.replay else ''}")
     return 0
 
@@ -113,21 +110,18 @@ def _replay(log: PublicationLog, webhook_id: str) -> int:
     if not settings.webhooks.secret:
         print("WEBHOOK_SECRET is not set: a replay must be signed like the first try", file=sys.stderr)
         return 1
-    urls = [d.url for d in log.delivery(webhook_id)] or settings.webhooks.urls
+    known = {d.url: d for d in log.delivery(webhook_id)}
+    urls = list(known) or settings.webhooks.urls
     if not urls:
         print(f"{webhook_id}: no receiver (it had no delivery and WEBHOOK_URLS is empty)", file=sys.stderr)
         return 1
     status = 0
-    known = {d.url: d for d in log.delivery(webhook_id)}
     with httpx.Client() as client:
         for url in urls:
-            delivery = known.get(url) or Delivery(webhook_id, url, "pending", 0, 0.0, None)
             answer = send(client, url, settings.webhooks.secret, webhook_id, publication.body,
                           settings.webhooks.timeout_seconds)
-            if url in known:
-                log.record_try(delivery, answer.status, answer.error, answer.milliseconds,
-                               next_try_at(delivery.tries + 1, settings.webhooks.retry_seconds, time.time()),
-                               replay=True)
+            if url in known:  # a replay leaves the delivery's schedule as it was (see record_try)
+                log.record_try(known[url], answer.status, answer.error, answer.milliseconds, None, replay=True)
             print(f"{webhook_id} {redact(url)}: {answer.status if answer.status is not None else answer.error}")
             status = status or (0 if answer.ok else 1)
     return status

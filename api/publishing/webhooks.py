@@ -10,6 +10,7 @@ moved says so in the delivery log), and the answer's body is never read beyond i
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 import time
@@ -34,8 +35,6 @@ class Answer:
 
 def new_secret() -> str:
     """A fresh ``whsec_`` secret: 32 random bytes, base64."""
-    import base64
-
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import graphene
 from graphql import GraphQLResolveInfo
 
-from api.content.publications import PUBLISHED, ROLLED_BACK, PublicationLog
-from api.content.releases import PUBLICATIONS_FILE, releases_folder
+from api.content.publications import PUBLISHED, ROLLED_BACK
+from api.content.releases import Releases
 from api.schema.localize import context_of
 
 MAX_PUBLICATIONS = 50
@@ -88,10 +88,10 @@ def _row(p: Any) -> dict[str, Any]:
 
 def resolve_publications(root: Any, info: GraphQLResolveInfo, first: int = DEFAULT_PUBLICATIONS) -> list[dict]:
     """The latest ``first`` publications of the served file; none when it was never published."""
-    path = releases_folder(context_of(info).live.path) / PUBLICATIONS_FILE
-    if not path.exists():
+    releases = Releases(context_of(info).live.path)
+    if not releases.published:
         return []
-    return [_row(p) for p in PublicationLog(path).publications(max(0, min(first, MAX_PUBLICATIONS)))]
+    return [_row(p) for p in releases.log.publications(max(0, min(first, MAX_PUBLICATIONS)))]
 
 
 publications_field = graphene.List(
