@@ -109,6 +109,11 @@ def _int(value: Any, path: str) -> None:
         raise InvalidReply(f"{path}: expected a whole number, got {value!r:.60}")
 
 
+def _maybe_date(value: Any, path: str) -> None:
+    if value is not None:
+        _date(value, path)
+
+
 def _date(value: Any, path: str) -> None:
     _text(value, path)
     try:
@@ -192,7 +197,7 @@ NAMED = {"id": _text, "name": _text, "description": _text}
 SHAPES: dict[str, dict[str, Spec]] = {
     "document": {
         "slug": _text, "title": _text, "summary": _text, "audience": _text, "disclaimer": _text,
-        "reviewedBy": _text, "lastReviewed": _date, "lastUpdated": _date, "sourceIds": Many(_text, 1),
+        "reviewedBy": _text, "lastReviewed": _maybe_date, "lastUpdated": _date, "sourceIds": Many(_text, 1),
         "sections": Many({"id": _text, "heading": _text, "blocks": Many(_block, 1)}, 1),
     },
     "treatment": {"id": _text, "categoryId": _text, "name": _text, "summary": _text, "howItWorks": _text,

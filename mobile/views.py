@@ -138,7 +138,8 @@ def about(doc: Doc, t: i18n.Texts, synced_at: dt.datetime | None, now: dt.dateti
             items.append(Item("field", "", detail=escape(source["url"])))
         items.append(Item("field", escape(t["about.retrieved"]), detail=escape(i18n.date(t, source["retrieved"]))))
     items += [
-        Item("field", escape(t["about.lastReviewed"]), detail=escape(i18n.date(t, doc["lastReviewed"]))),
+        Item("field", escape(t["about.lastReviewed"]),
+             detail=escape(i18n.date(t, doc["lastReviewed"]) if doc["lastReviewed"] else t["about.notReviewed"])),
         Item("field", escape(t["about.reviewedBy"]), detail=escape(doc["reviewedBy"])),
         Item("field", escape(t["about.lastUpdated"]), detail=escape(i18n.date(t, doc["lastUpdated"]))),
         Item("field", escape(t["about.audience"]), detail=escape(doc["audience"])),

@@ -66,10 +66,12 @@ def _block(block: Block, t: Localizer) -> dict[str, Any]:
 
 def _document(snapshot: Snapshot, slug: str, t: Localizer) -> dict[str, Any]:
     d = snapshot.documents[slug]
+    review = snapshot.review(slug)
     return {
         "slug": d.slug, "title": t.text(d.title), "summary": t.text(d.summary), "audience": t.text(d.audience),
-        "disclaimer": t.text(d.disclaimer), "reviewedBy": t.text(d.review.reviewed_by),
-        "lastReviewed": d.review.last_reviewed.isoformat(), "lastUpdated": d.review.last_updated.isoformat(),
+        "disclaimer": t.text(d.disclaimer), "reviewedBy": t.text(review.reviewed_by),
+        "lastReviewed": review.last_reviewed.isoformat() if review.last_reviewed else None,
+        "lastUpdated": d.review.last_updated.isoformat(),
         "sourceIds": list(d.source_ids),
         "sections": [{"id": s.id, "heading": t.text(s.heading), "blocks": [_block(b, t) for b in s.blocks]}
                      for s in d.sections],

@@ -155,7 +155,40 @@ class Locale(_Model):
     continue_label: str = Field(description="'Continue in English', in this language.")
 
 
-class InstitutionFact(_Model):
+DIGEST = r"^[0-9a-f]{10}$"
+Digest = Annotated[str, Field(pattern=DIGEST, description="The first 10 hex digits of a SHA-256 (see "
+                                                           "api.content.digests).")]
+Basis = Literal["explanation", "navigation", "guidance"]
+
+
+class SourceRef(_Model):
+    """A passage of a source that a text restates: where it is, and what it said then.
+
+    The repository keeps no sentence of the source: ``passage`` counts the source file's
+    non-blank lines from 1 (see :mod:`api.content.provenance`) and ``digest`` is that passage's
+    text's digest when it was referenced, so a changed source flags every text that restates it.
+    """
+
+    source: Id = Field(description="Id of a source.")
+    passage: int = Field(ge=1, description="The passage's number: its place among the source's non-blank lines.")
+    digest: Digest
+
+
+class _Traced(_Model):
+    """A record that says where its words come from: source passages, or why it needs none.
+
+    ``sourceRefs`` absent means not traced yet (the loader accepts it; ``check-content`` does
+    not). An empty list is a text of ours, and ``basis`` says which kind: ``explanation`` (what a
+    word or a step means, in our words), ``navigation`` (headings and lead-ins that only say what
+    comes next), ``guidance`` (what to ask or do, the disclaimer).
+    """
+
+    source_refs: list[SourceRef] | None = Field(
+        default=None, max_length=20, description="The source passages this record restates; [] for a text of ours.")
+    basis: Basis | None = Field(default=None, description="Why a record with no source needs none.")
+
+
+class InstitutionFact(_Traced):
     """A claim about the institution itself (a machine it has, a 'first in the region')."""
 
     id: Id
@@ -176,9 +209,11 @@ class Source(_Model):
     publisher: LocalizedText
     url: str | None = Field(default=None, pattern=r"^https?://")
     retrieved: dt.date = Field(description="When the source page was read.")
+    file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200,
+                             description="The source's text file in the source folder (check-content SOURCE=).")
 
 
-class GlossaryTerm(_Model):
+class GlossaryTerm(_Traced):
     """A medical word with a plain definition; renderers mark its uses in the text."""
 
     id: Id
@@ -189,13 +224,13 @@ class GlossaryTerm(_Model):
     )
 
 
-class CareTeamRole(_Model):
+class CareTeamRole(_Traced):
     id: Id
     name: LocalizedText
     description: LocalizedText
 
 
-class DecisionFactor(_Model):
+class DecisionFactor(_Traced):
     """Something the care team weighs before choosing a treatment."""
 
     id: Id
@@ -208,7 +243,7 @@ class TreatmentCategory(_Model):
     name: LocalizedText
 
 
-class Treatment(_Model):
+class Treatment(_Traced):
     """One treatment, a record of its own so clients can list, link and search it."""
 
     id: Id
@@ -222,7 +257,7 @@ class Treatment(_Model):
     term_ids: list[Id] = Field(default_factory=list, description="Glossary terms the text uses.")
 
 
-class _Block(_Model):
+class _Block(_Traced):
     """A block's words and references are where :data:`rules.blocks.BLOCKS` says; these read them."""
 
     id: Id
@@ -279,17 +314,21 @@ Block = Annotated[
 ]
 
 
-class Section(_Model):
+class Section(_Traced):
     id: Id
     heading: LocalizedText
     blocks: list[Block] = Field(min_length=1)
 
 
 class Review(_Model):
-    """Who checked the page and when, as cancer.gov's PDQ summaries state it."""
+    """Who checked the page and when, as cancer.gov's PDQ summaries state it.
 
-    reviewed_by: LocalizedText
-    last_reviewed: dt.date
+    A file gives only ``lastUpdated``: who reviewed and when are made from the sign-offs at load
+    (:mod:`api.content.signoffs`), so a page edited after its review never claims that review.
+    """
+
+    reviewed_by: LocalizedText | None = None
+    last_reviewed: dt.date | None = None
     last_updated: dt.date
 
 
@@ -297,7 +336,7 @@ AUDIENCES = ("patients", "caregivers", "health-professionals")
 Audience = Literal["patients", "caregivers", "health-professionals"]
 
 
-class Document(_Model):
+class Document(_Traced):
     slug: Id
     title: LocalizedText
     summary: LocalizedText
@@ -319,6 +358,20 @@ class UiString(_Model):
     text: LocalizedText
 
 
+class SignOff(_Model):
+    """Someone approved these texts as they read then: the digest of each, all its languages.
+
+    A document's sign-off lists every text the page shows; a text's, only that one. A text whose
+    digest no longer matches was edited since, and needs review again.
+    """
+
+    by: str = Field(min_length=1, max_length=200, description="Name (and credentials) of who signed off.")
+    role: Literal["clinician", "editor"] = Field(
+        description="A clinician's sign-off is a medical review; an editor's only says the content team checked it.")
+    on: dt.date
+    texts: dict[str, Digest] = Field(min_length=1, description="Text path → digest of the text approved.")
+
+
 class Content(_Model):
     """The whole content file."""
 
@@ -336,3 +389,7 @@ class Content(_Model):
     treatments: list[Treatment] = Field(default_factory=list)
     strings: list[UiString] = Field(default_factory=list)
     documents: list[Document] = Field(min_length=1)
+    translations: dict[LocaleCode, dict[str, Digest]] = Field(
+        default_factory=dict,
+        description="Per language other than the default, text path → digest of the English it translates.")
+    sign_offs: list[SignOff] = Field(default_factory=list)

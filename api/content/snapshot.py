@@ -21,10 +21,15 @@ from api.content.model import (
     Document,
     GlossaryTerm,
     InstitutionFact,
+    Review,
     Source,
     Treatment,
     TreatmentCategory,
 )
+from api.content.signoffs import NOT_BY_CLINICIAN, SignOffs, document_review
+from api.content.translations import NONE as NO_TRANSLATIONS
+from api.content.translations import TranslationState
+from api.content.translations import state as translation_state
 from api.content.validation import ContentError, check_parsed, parse_json, validate, validate_json
 from api.memory import give_back_freed_memory, paused_cycle_collection
 from rules.locales import fallback_chain
@@ -87,6 +92,9 @@ class Snapshot:
     facts: dict[str, InstitutionFact] = field(repr=False)
     sources: dict[str, Source] = field(repr=False)
     strings: dict[str, Any] = field(repr=False)
+    translations: TranslationState = field(repr=False, default=NO_TRANSLATIONS)
+    sign_offs: SignOffs | None = field(repr=False, default=None)
+    _reviews: dict[str, Review] = field(repr=False, default_factory=dict)
 
     @property
     def locales(self) -> list[str]:
@@ -95,6 +103,19 @@ class Snapshot:
     def records(self, kind: str) -> dict[str, Any]:
         """The records of one item kind (see :data:`rules.items.KINDS`) by id: ``"role"`` → ``roles``."""
         return getattr(self, RECORD_TABLES[kind])
+
+    def review(self, slug: str) -> Review:
+        """The document's review line, made from the sign-offs (:mod:`api.content.signoffs`) the
+        first time it is asked for: digesting every text a page shows costs about a millisecond."""
+        found = self._reviews.get(slug)
+        if found is None:
+            document = self.documents[slug]
+            sign_offs = self.sign_offs if self.sign_offs is not None else SignOffs(self.content)
+            tables = {"treatments": self.treatments, "roles": self.roles, "factors": self.factors,
+                      "glossary": self.glossary, "facts": self.facts}
+            found = self._reviews[slug] = document_review(self.content, document, tables, sign_offs,
+                                                          self.strings[NOT_BY_CLINICIAN])
+        return found
 
     def fallback_chain(self, locale: str) -> list[str]:
         """``locale``, then its fallbacks, then the default locale (the rule in :mod:`rules.locales`)."""
@@ -126,6 +147,8 @@ def _indexed(content: Content, version: str, document_versions: list[str],
         facts={f.id: f for f in content.institution.facts},
         sources={s.id: s for s in content.sources},
         strings={s.key: s.text for s in content.strings},
+        translations=translation_state(content),
+        sign_offs=SignOffs(content),
     )
 
 

@@ -18,6 +18,9 @@ from api.content.model import KEBAB_ID, Content
 from rules.blocks import BLOCK_TYPES
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+NOT_TEXTS = {"locales", "translations", "signOffs"}  # top-level keys keyed by locale or path, not texts
+DERIVED_REVIEW = ("reviewedBy", "lastReviewed")  # made from the sign-offs (api.content.signoffs)
+REQUIRED_STRINGS = ("review.notByClinician",)  # what a page says until a clinician approves it
 BLOCK_REFERENCES = [("termIds", "glossary term"), ("treatmentIds", "treatment"), ("roleIds", "care-team role"),
                     ("factorIds", "decision factor")]
 
@@ -184,7 +187,7 @@ def _texts(value: Any, path: str, codes: set[str], out: list[tuple[str, dict[str
             out.append((path, value))
             return
         for key, child in value.items():
-            if isinstance(child, (dict, list)) and key != "locales":
+            if isinstance(child, (dict, list)) and key not in NOT_TEXTS:
                 _texts(child, f"{path}.{key}" if path else key, codes, out)
     elif isinstance(value, list):
         for i, child in enumerate(value):
@@ -251,8 +254,16 @@ def _id_and_reference_problems(data: dict[str, Any]) -> Iterator[str]:
         yield from _refs(t.get("institutionFacts"), known["institution fact"],
                          f"treatments[{i}].institutionFacts", "institution fact")
         yield from _refs(t.get("termIds"), known["glossary term"], f"treatments[{i}].termIds", "glossary term")
+    strings = {s.get("key") for _, s in _items(data, "strings")}
+    for key in REQUIRED_STRINGS:
+        if _items(data, "documents") and key not in strings:
+            yield f"strings: the string {key!r} is missing (a page's review line is made from it)"
     for d, doc in _items(data, "documents"):
         base = f"documents[{d}]"
+        review = doc.get("review")
+        for key in DERIVED_REVIEW if isinstance(review, dict) else ():
+            if key in review:
+                yield f"{base}.review.{key}: made from the sign-offs (signOffs), not typed: remove it"
         yield from _refs(doc.get("sourceIds"), known["source"], f"{base}.sourceIds", "source")
         sections = _items(doc, "sections")
         _, dupes = _ids(sections, f"{base}.sections")

@@ -18,6 +18,7 @@ from rules.blocks import BLOCKS
 from rules.dates import FORMAT_KEY, MONTHS_KEY, format_date
 from rules.glossary import Use, first_uses, split
 
+NOT_REVIEWED = "about.notReviewed"  # shown for the date while some text of the page awaits review
 LABELS = {
     "skip": "embed.skipToContent",
     "contents": "embed.contents",
@@ -136,7 +137,7 @@ class PageView:
     level: int  # heading level of the sections' headings (blocks nest below it)
     sections: tuple[SectionView, ...]
     labels: dict[str, ShownText]
-    last_reviewed: dt.date
+    last_reviewed: dt.date | None
     last_reviewed_text: str
     reviewed_by: ShownText
     sources: tuple[SourceView, ...]
@@ -271,6 +272,7 @@ def page_view(snapshot: Snapshot, document: Document, locale: str, section: Sect
         SourceView(read.shown(s.title), read.shown(s.publisher), s.url, s.retrieved, read.date(s.retrieved))
         for s in (snapshot.sources[i] for i in document.source_ids if i in snapshot.sources)
     )
+    review = snapshot.review(document.slug)
     return PageView(
         locale=locale,
         title=title,
@@ -281,9 +283,9 @@ def page_view(snapshot: Snapshot, document: Document, locale: str, section: Sect
         level=1 if section is not None else 2,
         sections=tuple(read.section(s) for s in sections),
         labels={name: read.label(key) for name, key in LABELS.items()},
-        last_reviewed=document.review.last_reviewed,
-        last_reviewed_text=read.date(document.review.last_reviewed),
-        reviewed_by=read.shown(document.review.reviewed_by),
+        last_reviewed=review.last_reviewed,
+        last_reviewed_text=read.date(review.last_reviewed) if review.last_reviewed else read.label(NOT_REVIEWED).text,
+        reviewed_by=read.shown(review.reviewed_by),
         sources=sources,
         disclaimer=read.shown(document.disclaimer),
         languages=language_links(snapshot, locale, section.id if section else None, href),

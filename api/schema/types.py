@@ -357,8 +357,10 @@ class Document(ContentType):
         description="Who the page is written for, as values to filter by (`documentsConnection(filter:)`).",
     )
     disclaimer = graphene.String(required=True, description="The medical disclaimer to show with the page.")
-    reviewed_by = graphene.String(required=True, description="Who reviewed the content.")
-    last_reviewed = graphene.Date(required=True, description="When the content was last reviewed.")
+    reviewed_by = graphene.String(required=True, description="The clinicians who approved every text the page "
+                                                              "shows; until they have, a line saying no doctor has.")
+    last_reviewed = graphene.Date(description="The day by which every text the page shows had been signed off "
+                                               "as it reads now; null while any text has not (see `reviewedBy`).")
     last_updated = graphene.Date(required=True, description="When the content last changed.")
     sources = graphene.List(graphene.NonNull(Source), required=True, description="Where the facts come from.")
     institution = graphene.Field(Institution, required=True, description="The institution the page is about.")
@@ -396,11 +398,11 @@ class Document(ContentType):
 
     @staticmethod
     def resolve_reviewed_by(root: RecordInLocale, info: GraphQLResolveInfo) -> str | None:
-        return localize(root.value.review.reviewed_by, root.locale, info)
+        return localize(context_of(info).snapshot.review(root.value.slug).reviewed_by, root.locale, info)
 
     @staticmethod
     def resolve_last_reviewed(root: RecordInLocale, info: GraphQLResolveInfo) -> Any:
-        return root.value.review.last_reviewed
+        return context_of(info).snapshot.review(root.value.slug).last_reviewed
 
     @staticmethod
     def resolve_last_updated(root: RecordInLocale, info: GraphQLResolveInfo) -> Any:

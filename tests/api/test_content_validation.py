@@ -55,9 +55,9 @@ def test_dangling_reference(good: dict[str, Any]) -> None:
 
 
 def test_bad_date(good: dict[str, Any]) -> None:
-    good["documents"][0]["review"]["lastReviewed"] = "2026-02-30"
+    good["documents"][0]["review"]["lastUpdated"] = "2026-02-30"
     assert problems_of(good) == [
-        "documents[0].review.lastReviewed: not a real date: '2026-02-30' (write dates as YYYY-MM-DD)"
+        "documents[0].review.lastUpdated: not a real date: '2026-02-30' (write dates as YYYY-MM-DD)"
     ]
 
 

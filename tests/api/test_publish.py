@@ -123,8 +123,9 @@ def test_a_dry_run_writes_nothing(live: Path) -> None:
 def test_a_changed_page_reports_its_reading_level_where_it_moved(live: Path) -> None:
     def longer_words(data: dict) -> None:
         block = data["documents"][0]["sections"][0]["blocks"][0]
-        block["text"]["en"] = ("Metastatic hepatic malignancies necessitate comprehensive multidisciplinary "
-                               "evaluation, individualized therapeutic consideration and continuous surveillance.")
+        block["text"]["en"] = " ".join(["Metastatic hepatic malignancies necessitate comprehensive multidisciplinary "
+                                        "evaluation, individualized therapeutic consideration and continuous "
+                                        "surveillance."] * 4)  # enough to move a whole page's grade
     changes = Releases(live).preview(edited(longer_words))
     moved = {(lv.document, lv.locale) for lv in changes.levels}
     assert moved == {("liver-metastases-treatment", "en")}
