@@ -26,7 +26,7 @@ def _treatment(get: Get, t: dict[str, Any]) -> dict[str, Any]:
     return {"id": t["id"], "name": t["name"], "summary": t["summary"], "howItWorks": t["howItWorks"],
             "category": {"id": category["id"], "name": category["name"]},
             "institutionFacts": [{"id": f["id"], "text": f["text"]} for f in _found(get, "fact", t["factIds"])],
-            "terms": [{"id": i} for i in t["termIds"]]}
+            "terms": [{"id": i} for i in t["termIds"]], "outdated": t.get("outdated", False)}
 
 
 # Where a screen document keeps the records a block shows, by their kind. Treatments stay ids:
@@ -35,7 +35,8 @@ SCREEN_FIELD = {"treatment": "treatments", "role": "roles", "factor": "factors"}
 
 
 def _block(get: Get, b: dict[str, Any]) -> dict[str, Any]:
-    block: dict[str, Any] = {"id": b["id"], "type": b["type"], "terms": [{"id": i} for i in b["termIds"]]}
+    block: dict[str, Any] = {"id": b["id"], "type": b["type"], "terms": [{"id": i} for i in b["termIds"]],
+                             "outdated": b.get("outdated", False)}
     shape = BLOCKS.get(b["type"])
     if shape is None:  # a kind this version does not know: kept bare, skipped when shown
         return block

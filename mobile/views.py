@@ -73,6 +73,12 @@ def _block(block: dict[str, Any], doc: Doc, link: str, t: i18n.Texts) -> list[It
     return [Item("person", bold(p["name"]), detail=d) for p, d in zip(people, described, strict=True)]
 
 
+def outdated_note(t: i18n.Texts) -> Item:
+    """Under a text whose translation was made from an earlier English: said calmly, and read
+    aloud with the rest (the server marks such texts ``outdated``)."""
+    return Item("hint", escape(t["note.outdatedTranslation"]))
+
+
 def section(doc: Doc, section_id: str, link: str, t: i18n.Texts) -> list[Item]:
     found = next((s for s in doc["sections"] if s["id"] == section_id), None)
     if found is None:
@@ -83,6 +89,8 @@ def section(doc: Doc, section_id: str, link: str, t: i18n.Texts) -> list[Item]:
         if block["type"] == "treatments":
             items.append(Item("heading", escape(t["section.treatments"])))
         items += _block(block, doc, link, t)
+        if block.get("outdated"):
+            items.append(outdated_note(t))
         term_ids += [x["id"] for x in block["terms"]]
     return items + words_to_know(doc, term_ids, t)
 
@@ -112,6 +120,8 @@ def treatment(doc: Doc, treatment_id: str, link: str, t: i18n.Texts) -> list[Ite
         Item("heading", escape(t["treatment.howItWorks"])),
         Item("paragraph", how),
     ]
+    if found.get("outdated"):
+        items.append(outdated_note(t))
     if found["institutionFacts"]:
         items.append(Item("heading", escape(t["treatment.atInstitution"])))
         items += [Item("callout", escape(f["text"])) for f in found["institutionFacts"]]

@@ -37,6 +37,15 @@ class Localizer:
 
     def __init__(self, snapshot: Snapshot, locale: str) -> None:
         self.chain = snapshot.fallback_chain(locale)
+        self.locale = locale
+        self.translations = snapshot.translations
+
+    def outdated(self, values: Sequence[LocalizedText | None]) -> bool:
+        """Whether one of ``values`` is shown in a translation made from an earlier English (the
+        phone then shows a note with it, as the embeds do)."""
+        state = self.translations
+        return bool(state.by_text) and any(v is not None and v.get(self.locale) is not None
+                                           and state.outdated_in(v, self.locale) for v in values)
 
     def text(self, value: LocalizedText | None) -> str | None:
         found = value.first(self.chain) if value is not None else None
@@ -61,6 +70,8 @@ def _block(block: Block, t: Localizer) -> dict[str, Any]:
         data[shape.items] = [t.text(x) for x in texts]
     if shape.refers and shown is not None:
         data[shape.refers] = list(shown[1])
+    if t.outdated(texts):
+        data["outdated"] = True
     return data
 
 
@@ -80,8 +91,11 @@ def _document(snapshot: Snapshot, slug: str, t: Localizer) -> dict[str, Any]:
 
 def _treatment(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
     x = snapshot.treatments[id]
-    return {"id": x.id, "categoryId": x.category, "name": t.text(x.name), "summary": t.text(x.summary),
+    data = {"id": x.id, "categoryId": x.category, "name": t.text(x.name), "summary": t.text(x.summary),
             "howItWorks": t.text(x.how_it_works), "factIds": list(x.institution_facts), "termIds": list(x.term_ids)}
+    if t.outdated([x.name, x.summary, x.how_it_works]):
+        data["outdated"] = True
+    return data
 
 
 def _term(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from rules.dates import FORMAT_KEY, MONTHS_KEY, format_date
 from rules.glossary import Use, first_uses, split
 
 NOT_REVIEWED = "about.notReviewed"  # shown for the date while some text of the page awaits review
+OUTDATED_NOTE = "note.outdatedTranslation"  # under a block or card showing a translation whose English changed
 LABELS = {
     "skip": "embed.skipToContent",
     "contents": "embed.contents",
@@ -74,6 +75,7 @@ class Card:
     summary: MarkedText
     how_it_works: MarkedText
     facts: tuple[MarkedText, ...]
+    note: ShownText | None = None  # when one of its texts is an outdated translation
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class BlockView:
     items: tuple[MarkedText, ...] = ()
     cards: tuple[Card, ...] = ()
     entries: tuple[Entry, ...] = ()
+    note: ShownText | None = None  # when one of its own texts is an outdated translation
 
     def texts(self) -> tuple[MarkedText, ...]:
         """Every running text of the block, in reading order."""
@@ -174,6 +177,13 @@ class Reader:
         code, text = found
         return ShownText(text, None if code == self.locale else code)
 
+    def note_for(self, values: list[LocalizedText]) -> ShownText | None:
+        """The calm note shown under texts when one is a translation made from an earlier English."""
+        state = self.snapshot.translations
+        if state.by_text and any(state.outdated_in(v, self.locale) and self.shown(v).lang is None for v in values):
+            return self.label(OUTDATED_NOTE)
+        return None
+
     def date(self, day: dt.date) -> str:
         """``day`` in words, with the month names and pattern of the first language in the chain
         that has both (never one language's months in another's pattern)."""
@@ -220,18 +230,21 @@ class Reader:
         shape = BLOCKS[block.type]
         texts = block.own_texts()
         if shape.text:
-            return BlockView(block.type, block.id, text=self.rich(texts[0], block.term_ids, set()))
+            return BlockView(block.type, block.id, text=self.rich(texts[0], block.term_ids, set()),
+                             note=self.note_for(texts))
         used: set[str] = set()
         if shape.items:
-            return BlockView(block.type, block.id, items=tuple(self.rich(i, block.term_ids, used) for i in texts))
+            return BlockView(block.type, block.id, items=tuple(self.rich(i, block.term_ids, used) for i in texts),
+                             note=self.note_for(texts))
         kind, ids = block.referenced() or ("", [])
         records = self.snapshot.records(kind)
         if kind == "treatment":
             return BlockView(block.type, block.id, cards=tuple(
                 self.card(t, block.term_ids) for t in ids if t in records))
+        shown = [records[i] for i in ids if i in records]
         return BlockView(block.type, block.id, entries=tuple(
-            Entry(self.shown(records[i].name), self.rich(records[i].description, block.term_ids, used))
-            for i in ids if i in records))
+            Entry(self.shown(r.name), self.rich(r.description, block.term_ids, used)) for r in shown),
+            note=self.note_for([t for r in shown for t in (r.name, r.description)]))
 
     def card(self, treatment_id: str, block_terms: list[str]) -> Card:
         """A treatment card. Each card is its own reading unit: a reader who skips to the third card
@@ -239,13 +252,14 @@ class Reader:
         treatment = self.snapshot.treatments[treatment_id]
         term_ids = list(dict.fromkeys([*treatment.term_ids, *block_terms]))
         used: set[str] = set()
+        facts = [self.snapshot.facts[f].text for f in treatment.institution_facts if f in self.snapshot.facts]
         return Card(
             id=treatment.id,
             name=self.shown(treatment.name),
             summary=self.rich(treatment.summary, term_ids, used),
             how_it_works=self.rich(treatment.how_it_works, term_ids, used),
-            facts=tuple(self.rich(self.snapshot.facts[f].text, term_ids, used)
-                        for f in treatment.institution_facts if f in self.snapshot.facts),
+            facts=tuple(self.rich(fact, term_ids, used) for fact in facts),
+            note=self.note_for([treatment.name, treatment.summary, treatment.how_it_works, *facts]),
         )
 
 

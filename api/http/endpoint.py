@@ -451,6 +451,8 @@ class GraphQLEndpoint:
         body["data"] = result.data
         if context.fallbacks:
             body["extensions"] = {"localeFallbacks": context.fallbacks}
+        if context.outdated:
+            body.setdefault("extensions", {})["outdatedTranslations"] = context.outdated
         answer = _dumps(body)
         if len(answer) > self.limits.max_answer_bytes:
             return self._too_large(len(answer), media_type)

@@ -1,5 +1,8 @@
 """How schema objects carry their language, and how a text is picked with an honest fallback.
 
+A translation whose English changed since it was made is served (it is still the reader's
+language) and listed in ``extensions.outdatedTranslations``, as a fallback is.
+
 Every object the schema returns is a :class:`RecordInLocale`: a content record plus the locale it is being
 read in. Fields resolve by name from the record; a :class:`LocalizedText` becomes the string in
 that locale, or, when that language has no text, the fallback locale's string, with the path of
@@ -32,6 +35,7 @@ class RequestContext:
     snapshot: Snapshot
     locale: str
     fallbacks: list[dict[str, Any]] = field(default_factory=list)
+    outdated: list[dict[str, Any]] = field(default_factory=list)  # translations served whose English changed
     pager: SyncPager = DEFAULT_PAGER
     budget: Any = None  # the execution's Budget (api.schema.budget), when it has one
 
@@ -67,6 +71,8 @@ def text(value: LocalizedText | None, locale: str, info: GraphQLResolveInfo) -> 
         return None
     found = value.get(locale)
     if found is not None:
+        if info.context.snapshot.translations.by_text:
+            note_if_outdated(value, locale, info)
         return found
     ctx = context_of(info)
     fallback = value.first(ctx.snapshot.fallback_chain(locale)[1:])  # the locale itself was tried first
@@ -75,6 +81,15 @@ def text(value: LocalizedText | None, locale: str, info: GraphQLResolveInfo) -> 
     served, found = fallback
     ctx.fallbacks.append({"path": info.path.as_list(), "requestedLocale": locale, "servedLocale": served})
     return found
+
+
+def note_if_outdated(value: LocalizedText, locale: str, info: GraphQLResolveInfo) -> None:
+    """Record ``value`` in ``extensions.outdatedTranslations`` when its ``locale`` text translates
+    an English that has changed since (see :mod:`api.content.translations`)."""
+    ctx = context_of(info)
+    path = ctx.snapshot.translations.outdated_in(value, locale)
+    if path is not None:
+        ctx.outdated.append({"path": info.path.as_list(), "locale": locale, "contentPath": path})
 
 
 def localize(value: Any, locale: str, info: GraphQLResolveInfo) -> Any:

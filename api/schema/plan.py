@@ -71,7 +71,7 @@ from graphql.pyutils import Path, Undefined, is_iterable
 
 from api.content.model import LocalizedText
 from api.schema.budget import BudgetedExecutionContext
-from api.schema.localize import localize, localized_resolver, text
+from api.schema.localize import localize, localized_resolver, note_if_outdated, text
 
 log = logging.getLogger("clara.plan")
 
@@ -118,12 +118,14 @@ class _GraphQLCoreAnswers(Exception):
 class RequestPart:
     """What one request adds to a plan: its variables and context (the tail of every resolve info)."""
 
-    __slots__ = ("budget", "tail", "variables")
+    __slots__ = ("budget", "outdated", "tail", "variables")
 
     def __init__(self, context: ExecutionContext) -> None:
         self.variables = context.variable_values
         self.tail = tuple(getattr(context, name) for name in _TAIL_ORDER)
         self.budget = getattr(context.context_value, "budget", None)  # spent once per object completed
+        snapshot = getattr(context.context_value, "snapshot", None)
+        self.outdated = snapshot.translations.by_text if snapshot is not None else {}  # usually empty
 
 
 Completer = Callable[[Any, Any, Any, RequestPart], Any]
@@ -311,6 +313,9 @@ def _fields(steps: list[Step], parent_name: str, source: Any, path: Any, run: Re
                 if value is None:  # falls back to another language: recorded with the field's path
                     field_path = _new(Path, (path, name, parent_name))
                     value = text(raw, source.locale, _new(GraphQLResolveInfo, (*head, field_path, *tail)))
+                elif run.outdated and id(raw) in run.outdated:  # an outdated translation: recorded too
+                    field_path = _new(Path, (path, name, parent_name))
+                    note_if_outdated(raw, source.locale, _new(GraphQLResolveInfo, (*head, field_path, *tail)))
             else:
                 field_path = _new(Path, (path, name, parent_name))
                 info = _new(GraphQLResolveInfo, (*head, field_path, *tail))

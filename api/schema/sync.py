@@ -16,8 +16,9 @@ ITEM_SHAPES = """
 The data of each kind (camelCase JSON; texts in the item's locale, fallbacks already applied):
 - document: slug, title, summary, audience, disclaimer, reviewedBy, lastReviewed, lastUpdated,
   sourceIds, sections [{id, heading, blocks [{id, type, termIds, and by type: text | items |
-  treatmentIds | roleIds | factorIds}]}]
-- treatment: id, categoryId, name, summary, howItWorks, factIds, termIds
+  treatmentIds | roleIds | factorIds; outdated: true when its text is a translation made from an
+  earlier English}]}] (lastReviewed is null while some text of the page awaits review)
+- treatment: id, categoryId, name, summary, howItWorks, factIds, termIds (outdated: as a block's)
 - term: id, term, definition, alsoMatches
 - category: id, name · role, factor: id, name, description · fact: id, text
 - institution: id, name, factIds · source: id, title, publisher, url, retrieved
