@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content review publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,8 +55,12 @@ mobile: $(STAMP) ## Run the phone app in a desktop window against API_URL
 screenshots: $(STAMP) ## Write the app's screenshots (both languages, 100% and 200%) to build/screenshots/
 	$(PY) -m mobile.screenshots_all build/screenshots
 
-check-content: $(STAMP) ## Validate a content file (CONTENT=path) and print its reading levels
-	$(PY) -m api.content check $(CONTENT)
+SOURCE ?= $(wildcard ../shared/source)
+check-content: $(STAMP) ## Validate a content file (CONTENT=path): provenance against SOURCE=folder, translations (STRICT=1: outdated fails), reviews, reading levels
+	$(PY) -m api.content check $(CONTENT) $(if $(SOURCE),--source $(SOURCE)) $(if $(STRICT),--strict)
+
+review: $(STAMP) ## Write the clinician review page (build/review.html; LANG_UI=es for Spanish labels) from CONTENT and SOURCE
+	$(PY) -m api.content review --in $(CONTENT) $(if $(SOURCE),--source $(SOURCE)) --out build/review$(if $(LANG_UI),-$(LANG_UI)).html --lang $(or $(LANG_UI),en)
 
 publish: $(STAMP) ## Publish a draft (DRAFT=path) over the live file (CONTENT=path): validated, kept, announced
 	@test -n "$(DRAFT)" || { echo "usage: make publish DRAFT=path/to/draft.json [CONTENT=live.json]"; exit 2; }

@@ -472,3 +472,33 @@ def test_new_content_from_a_sync_appears_where_the_reader_is(app, fake_api) -> N
     escape(app)
     assert app.banner == "Contenido actualizado." and app.banner in texts_on(screen(app))
     app.opts = dataclasses.replace(app.opts, api_url="http://127.0.0.1:9")
+
+
+def test_an_outdated_translation_synced_from_a_real_server_shows_its_note(app, own_server, tmp_path: Path) -> None:
+    """The server marks the Spanish of a treatment whose English changed; the app says so under it,
+    in Spanish, and not in English (the original). Last in this file: it changes the phone's copy."""
+    from kivy.core.window import Window
+
+    from tests.api.test_editorial import bundled, english_edited, write
+
+    live = own_server(write(tmp_path, english_edited(bundled())))
+    reset(app, "es", 2.0)
+    app.opts = dataclasses.replace(app.opts, api_url=live.url)
+    app.sync_now()
+    wait_until(lambda: app.sync_status != "syncing", timeout=60)
+    assert app.sync_status == "updated", app.banner
+    note = "Puede que esta traducción todavía no coincida con la versión más nueva en inglés."
+    app.open("treatment", slug=SLUG, treatment_id="cryoablation")
+    pump()
+    assert any(t.startswith(note) for t in texts_on(screen(app)))
+    shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    Window.screenshot(name=str(shots / "phone-outdated-es-200.png"))
+    app.open("treatment", slug=SLUG, treatment_id="embolization")
+    pump()
+    assert not any(t.startswith(note) for t in texts_on(screen(app)))
+    reset(app, "en", 1.0)
+    app.open("treatment", slug=SLUG, treatment_id="cryoablation")
+    pump()
+    assert not any("translation may not match" in t for t in texts_on(screen(app)))
+    app.opts = dataclasses.replace(app.opts, api_url="http://127.0.0.1:9")
