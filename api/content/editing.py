@@ -72,10 +72,8 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=Path("build") / "review.html")
     parser.add_argument("--lang", choices=["en", "es"], default="en", help="the language of the page's own words")
     args = parser.parse_args(rest)
-    try:
-        snapshot = load_file(args.file)
-    except ContentError as exc:
-        print(f"{args.file}: {len(exc.problems)} problem(s); fix them first (make check-content)", file=sys.stderr)
+    snapshot = _loaded(Path(args.file))
+    if snapshot is None:
         return 1
     counts = write_review_page(snapshot, args.source, args.out, args.lang)
     print(f"wrote {args.out}: {counts['texts']} texts, {counts['needsReview']} need review")
@@ -83,10 +81,8 @@ def run(argv: list[str]) -> int:
 
 
 def confirm(file: Path, paths: list[str], locale: str, everything: bool) -> int:
-    try:
-        snapshot = load_file(file)
-    except ContentError as exc:
-        print(f"{file}: {len(exc.problems)} problem(s); fix them first (make check-content)", file=sys.stderr)
+    snapshot = _loaded(file)
+    if snapshot is None:
         return 1
     if everything:
         paths = translations.every_path(snapshot.content, locale)
@@ -115,10 +111,8 @@ def confirm(file: Path, paths: list[str], locale: str, everything: bool) -> int:
 
 
 def sign_off(file: Path, by: str, role: str, on: dt.date, document: str | None, paths: list[str]) -> int:
-    try:
-        snapshot = load_file(file)
-    except ContentError as exc:
-        print(f"{file}: {len(exc.problems)} problem(s); fix them first (make check-content)", file=sys.stderr)
+    snapshot = _loaded(file)
+    if snapshot is None:
         return 1
     try:
         approved = _approved(snapshot, document, paths)
@@ -151,3 +145,12 @@ def _approved(snapshot: Snapshot, document: str | None, paths: list[str]) -> dic
             raise ValueError(f"no text at {path!r}")
         approved[path] = digest_all(text.root)
     return approved
+
+
+def _loaded(file: Path) -> Snapshot | None:
+    """The file's snapshot; None (and a line saying so) when it does not validate."""
+    try:
+        return load_file(file)
+    except ContentError as exc:
+        print(f"{file}: {len(exc.problems)} problem(s); fix them first (make check-content)", file=sys.stderr)
+        return None
