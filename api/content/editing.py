@@ -30,7 +30,6 @@ from api.content import translations
 from api.content.digests import digest_all
 from api.content.releases import write_atomically
 from api.content.review_page import write_review_page
-from api.content.signoffs import shown_by
 from api.content.snapshot import ContentError, Snapshot, load_file
 
 COMMANDS = {"confirm", "review", "sign-off"}
@@ -109,7 +108,6 @@ def confirm(file: Path, paths: list[str], locale: str, everything: bool) -> int:
     return 0
 
 
-
 def sign_off(file: Path, by: str, role: str, on: dt.date, document: str | None, paths: list[str]) -> int:
     snapshot = _loaded(file)
     if snapshot is None:
@@ -133,10 +131,7 @@ def _approved(snapshot: Snapshot, document: str | None, paths: list[str]) -> dic
     if document is not None:
         if document not in snapshot.documents:
             raise ValueError(f"no document {document!r}")
-        tables = {"treatments": snapshot.treatments, "roles": snapshot.roles, "factors": snapshot.factors,
-                  "glossary": snapshot.glossary, "facts": snapshot.facts}
-        shown = shown_by(snapshot.content, snapshot.documents[document], tables)
-        return {at.path: digest_all(at.text.root) for at in shown}
+        return {at.path: digest_all(at.text.root) for at in snapshot.shown_texts(document)}
     finder = text_paths.Finder(snapshot.content)
     approved = {}
     for path in paths:

@@ -62,22 +62,20 @@ def report(snapshot: Snapshot, source: Path | None) -> EditorialReport:
     for at in texts(content):
         if at.owner is not None:  # reader-facing content (UI labels and names restate nothing)
             total += 1
-            if sign_offs is not None:
-                states[sign_offs.of(at.path, at.text).state] += 1
+            states[sign_offs.of(at.path, at.text).state] += 1
         for locale in at.text.root:
             if locale == default or at.text.get(locale) is None:
                 continue
             translated += 1
-            if translations.path_not_in(content.translations.get(locale), at.path):
+            if at.path not in content.translations.get(locale, {}):
                 unrecorded.append((locale, at.path))
     found = EditorialReport(checked, state.outdated, unrecorded, states, total, translated,
                             list(checked.problems), source=source)
     for locale, path in state.dangling:
         found.problems.append(f"translations.{locale}[{path}]: names no text in both languages (renamed or "
                               "removed?): remove the entry or fix its path")
-    if sign_offs is not None:
-        for i, path in sign_offs.dangling():
-            found.problems.append(f"signOffs[{i}].texts[{path}]: names no text (renamed or removed?)")
+    for i, path in sign_offs.dangling():
+        found.problems.append(f"signOffs[{i}].texts[{path}]: names no text (renamed or removed?)")
     found.warnings += [o.line() for o in state.outdated]
     found.warnings += [f"not recorded {path} [{locale}]: no digest of the English it translates "
                        f"(python -m api.content confirm '{path}' --locale {locale})"

@@ -43,9 +43,7 @@ class Localizer:
     def outdated(self, values: Sequence[LocalizedText | None]) -> bool:
         """Whether one of ``values`` is shown in a translation made from an earlier English (the
         phone then shows a note with it, as the embeds do)."""
-        state = self.translations
-        return bool(state.by_text) and any(v is not None and v.get(self.locale) is not None
-                                           and state.outdated_in(v, self.locale) for v in values)
+        return any(v is not None and self.translations.outdated_in(v, self.locale) for v in values)
 
     def text(self, value: LocalizedText | None) -> str | None:
         found = value.first(self.chain) if value is not None else None

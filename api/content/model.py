@@ -174,7 +174,7 @@ class SourceRef(_Model):
     digest: Digest
 
 
-class _Traced(_Model):
+class Traced(_Model):
     """A record that says where its words come from: source passages, or why it needs none.
 
     ``sourceRefs`` absent means not traced yet (the loader accepts it; ``check-content`` does
@@ -188,7 +188,7 @@ class _Traced(_Model):
     basis: Basis | None = Field(default=None, description="Why a record with no source needs none.")
 
 
-class InstitutionFact(_Traced):
+class InstitutionFact(Traced):
     """A claim about the institution itself (a machine it has, a 'first in the region')."""
 
     id: Id
@@ -213,7 +213,7 @@ class Source(_Model):
                              description="The source's text file in the source folder (check-content SOURCE=).")
 
 
-class GlossaryTerm(_Traced):
+class GlossaryTerm(Traced):
     """A medical word with a plain definition; renderers mark its uses in the text."""
 
     id: Id
@@ -224,13 +224,13 @@ class GlossaryTerm(_Traced):
     )
 
 
-class CareTeamRole(_Traced):
+class CareTeamRole(Traced):
     id: Id
     name: LocalizedText
     description: LocalizedText
 
 
-class DecisionFactor(_Traced):
+class DecisionFactor(Traced):
     """Something the care team weighs before choosing a treatment."""
 
     id: Id
@@ -243,7 +243,7 @@ class TreatmentCategory(_Model):
     name: LocalizedText
 
 
-class Treatment(_Traced):
+class Treatment(Traced):
     """One treatment, a record of its own so clients can list, link and search it."""
 
     id: Id
@@ -257,7 +257,7 @@ class Treatment(_Traced):
     term_ids: list[Id] = Field(default_factory=list, description="Glossary terms the text uses.")
 
 
-class _Block(_Traced):
+class _Block(Traced):
     """A block's words and references are where :data:`rules.blocks.BLOCKS` says; these read them."""
 
     id: Id
@@ -314,7 +314,7 @@ Block = Annotated[
 ]
 
 
-class Section(_Traced):
+class Section(Traced):
     id: Id
     heading: LocalizedText
     blocks: list[Block] = Field(min_length=1)
@@ -336,7 +336,7 @@ AUDIENCES = ("patients", "caregivers", "health-professionals")
 Audience = Literal["patients", "caregivers", "health-professionals"]
 
 
-class Document(_Traced):
+class Document(Traced):
     slug: Id
     title: LocalizedText
     summary: LocalizedText

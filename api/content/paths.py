@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.content.model import Content, LocalizedText, _Traced
+from api.content.model import Content, LocalizedText, Traced
 
 # The top-level lists whose records a path names, and the field that names them.
 RECORDS = {"documents": "slug", "treatments": "id", "glossary": "id", "careTeamRoles": "id",
@@ -32,7 +32,7 @@ class TextAt:
 
     path: str
     text: LocalizedText
-    owner: _Traced | None
+    owner: Traced | None
     owner_path: str
 
 
@@ -48,8 +48,8 @@ def _name_of(item: Any) -> str | None:
     return None
 
 
-def _walk(model: BaseModel, path: str, owner: _Traced | None, owner_path: str) -> Iterator[TextAt]:
-    if isinstance(model, _Traced):
+def _walk(model: BaseModel, path: str, owner: Traced | None, owner_path: str) -> Iterator[TextAt]:
+    if isinstance(model, Traced):
         owner, owner_path = model, path
     for name, alias in _aliases(model):
         value = getattr(model, name)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from api.content import paths
 from api.content.digests import digest
-from api.content.model import Content, _Traced
+from api.content.model import Content, Traced
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024  # a web page's text; a larger file is not a page
 
@@ -37,19 +37,19 @@ def read_passages(folder: Path, name: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Traced:
+class TracedRecord:
     """A record that must say where its words come from, and its path."""
 
     path: str
-    record: _Traced
+    record: Traced
 
 
-def traced_records(content: Content) -> list[Traced]:
+def traced_records(content: Content) -> list[TracedRecord]:
     """Every record that carries (or should carry) ``sourceRefs``, in file order."""
-    seen: dict[int, Traced] = {}
+    seen: dict[int, TracedRecord] = {}
     for at in paths.texts(content):
         if at.owner is not None and id(at.owner) not in seen:
-            seen[id(at.owner)] = Traced(at.owner_path, at.owner)
+            seen[id(at.owner)] = TracedRecord(at.owner_path, at.owner)
     return list(seen.values())
 
 
@@ -88,7 +88,7 @@ def check(content: Content, source_folder: Path | None) -> Report:
     return report
 
 
-def _record_problems(item: Traced, known: dict, texts: dict[str, list[str] | None], against_source: bool,
+def _record_problems(item: TracedRecord, known: dict, texts: dict[str, list[str] | None], against_source: bool,
                      report: Report) -> Iterator[str]:
     refs, basis = item.record.source_refs, item.record.basis
     if refs is None:

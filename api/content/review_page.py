@@ -119,15 +119,14 @@ def rows(snapshot: Snapshot, source: Path | None, lang: str) -> list[RecordRow]:
             continue
         key = at.owner_path
         owners.setdefault(key, at.owner)
-        review = snapshot.sign_offs.of(at.path, at.text) if snapshot.sign_offs is not None else None
-        state = review.state if review is not None else "needs-review"
-        detail = words["byOn"].format(by=", ".join(review.by), on=review.on.isoformat()) \
-            if review is not None and review.on else ""
+        review = snapshot.sign_offs.of(at.path, at.text)
+        detail = words["byOn"].format(by=", ".join(review.by), on=review.on.isoformat()) if review.on else ""
         english, spanish = at.text.get("en") or "", at.text.get("es") or ""
         translation = "outdated" if (at.path, "es") in outdated else (
             "current" if at.path in recorded else "unrecorded")
         grouped.setdefault(key, []).append(TextRow(
-            at.path, english, spanish, _level(english, "en"), _level(spanish, "es"), state, detail, translation))
+            at.path, english, spanish, _level(english, "en"), _level(spanish, "es"), review.state, detail,
+            translation))
     out = []
     for key, rows_ in grouped.items():
         owner = owners[key]

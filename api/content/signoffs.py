@@ -16,9 +16,9 @@ has (the UI string :data:`NOT_BY_CLINICIAN`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from api.content import paths
 from api.content.digests import digest_all
@@ -75,51 +75,41 @@ class SignOffs:
                     yield i, path
 
 
-def shown_by(content: Content, document: Document, records: dict[str, dict]) -> Iterator[paths.TextAt]:
-    """Every text a page shows: its own, then the records it shows, each once.
+# Where a path names the records of each kind a page shows (the kinds of Snapshot.records).
+SHOWN_PATHS = {"treatment": "treatments", "role": "careTeamRoles", "factor": "decisionFactors", "term": "glossary",
+               "fact": "institution.facts"}
 
-    ``records`` are the snapshot's tables by kind (``treatments``, ``roles``, ``factors``,
-    ``glossary``, ``facts``)."""
+
+def shown_by(document: Document, records: Callable[[str], dict[str, Any]]) -> Iterator[paths.TextAt]:
+    """Every text a page shows: its own, then each record it shows, once (``records`` is
+    :meth:`Snapshot.records <api.content.snapshot.Snapshot.records>`)."""
     yield from paths.record_texts(document, f"documents[{document.slug}]")
-    treatments, roles, factors, terms, facts = {}, {}, {}, {}, {}
+    shown: dict[str, dict[str, None]] = {kind: {} for kind in SHOWN_PATHS}
     for section in document.sections:
         for block in section.blocks:
-            for term in block.term_ids:
-                terms.setdefault(term, None)
-            shown = block.referenced()
-            if shown is None:
-                continue
-            kind, ids = shown
-            target = {"treatment": treatments, "role": roles, "factor": factors}.get(kind)
-            if target is not None:
-                for rid in ids:
-                    target.setdefault(rid, None)
-    for tid in treatments:
-        treatment = records["treatments"].get(tid)
+            shown["term"].update(dict.fromkeys(block.term_ids))
+            referenced = block.referenced()
+            if referenced is not None:
+                shown[referenced[0]].update(dict.fromkeys(referenced[1]))
+    for tid in shown["treatment"]:
+        treatment = records("treatment").get(tid)
         if treatment is not None:
-            for fact in treatment.institution_facts:
-                facts.setdefault(fact, None)
-            for term in treatment.term_ids:
-                terms.setdefault(term, None)
-    for kind, table, ids in [("treatments", "treatments", treatments), ("careTeamRoles", "roles", roles),
-                             ("decisionFactors", "factors", factors), ("glossary", "glossary", terms)]:
+            shown["fact"].update(dict.fromkeys(treatment.institution_facts))
+            shown["term"].update(dict.fromkeys(treatment.term_ids))
+    for kind, ids in shown.items():
+        table = records(kind)
         for rid in ids:
-            record = records[table].get(rid)
-            if record is not None:
-                yield from paths.record_texts(record, f"{kind}[{rid}]")
-    for fid in facts:
-        fact = records["facts"].get(fid)
-        if fact is not None:
-            yield from paths.record_texts(fact, f"institution.facts[{fid}]")
+            if rid in table:
+                yield from paths.record_texts(table[rid], f"{SHOWN_PATHS[kind]}[{rid}]")
 
 
-def document_review(content: Content, document: Document, records: dict[str, dict], sign_offs: SignOffs,
+def document_review(document: Document, shown: Iterable[paths.TextAt], sign_offs: SignOffs,
                     not_by_clinician: LocalizedText) -> Review:
     """The page's review line, made from the sign-offs of every text it shows."""
     if not sign_offs:
         return Review.model_construct(reviewed_by=not_by_clinician, last_reviewed=None,
                                       last_updated=document.review.last_updated)
-    reviews = [sign_offs.of(at.path, at.text) for at in shown_by(content, document, records)]
+    reviews = [sign_offs.of(at.path, at.text) for at in shown]
     last = None
     if reviews and all(r.on is not None for r in reviews):
         last = min(r.on for r in reviews if r.on is not None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ from api.content.model import (
     Treatment,
     TreatmentCategory,
 )
-from api.content.signoffs import NOT_BY_CLINICIAN, SignOffs, document_review
-from api.content.translations import NONE as NO_TRANSLATIONS
+from api.content.paths import TextAt
+from api.content.signoffs import NOT_BY_CLINICIAN, SignOffs, document_review, shown_by
 from api.content.translations import TranslationState
 from api.content.translations import state as translation_state
 from api.content.validation import ContentError, check_parsed, parse_json, validate, validate_json
@@ -92,8 +93,8 @@ class Snapshot:
     facts: dict[str, InstitutionFact] = field(repr=False)
     sources: dict[str, Source] = field(repr=False)
     strings: dict[str, Any] = field(repr=False)
-    translations: TranslationState = field(repr=False, default=NO_TRANSLATIONS)
-    sign_offs: SignOffs | None = field(repr=False, default=None)
+    translations: TranslationState = field(repr=False)
+    sign_offs: SignOffs = field(repr=False)
     _reviews: dict[str, Review] = field(repr=False, default_factory=dict)
 
     @property
@@ -109,13 +110,13 @@ class Snapshot:
         first time it is asked for: digesting every text a page shows costs about a millisecond."""
         found = self._reviews.get(slug)
         if found is None:
-            document = self.documents[slug]
-            sign_offs = self.sign_offs if self.sign_offs is not None else SignOffs(self.content)
-            tables = {"treatments": self.treatments, "roles": self.roles, "factors": self.factors,
-                      "glossary": self.glossary, "facts": self.facts}
-            found = self._reviews[slug] = document_review(self.content, document, tables, sign_offs,
-                                                          self.strings[NOT_BY_CLINICIAN])
+            found = self._reviews[slug] = document_review(self.documents[slug], self.shown_texts(slug),
+                                                          self.sign_offs, self.strings[NOT_BY_CLINICIAN])
         return found
+
+    def shown_texts(self, slug: str) -> Iterator[TextAt]:
+        """Every text the document shows, its own and its records' (what a page's sign-off covers)."""
+        return shown_by(self.documents[slug], self.records)
 
     def fallback_chain(self, locale: str) -> list[str]:
         """``locale``, then its fallbacks, then the default locale (the rule in :mod:`rules.locales`)."""

@@ -9,12 +9,12 @@ calm note, the API lists it in ``extensions.outdatedTranslations``, and ``check-
 re-translated the text or confirmed it still holds.
 
 Only the recorded paths are looked at when a file loads (each is found by its ids), so a library
-whose translations are not recorded pays nothing; :func:`untracked` walks every text, for tools.
+whose translations are not recorded pays nothing (``check-content`` walks every text to list
+the unrecorded ones: :mod:`api.content.editorial`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from api.content import paths
@@ -44,7 +44,8 @@ class TranslationState:
     by_text: dict[int, tuple[str, frozenset[str]]] = field(default_factory=dict, repr=False)
 
     def outdated_in(self, text: LocalizedText, locale: str) -> str | None:
-        """The path of ``text`` when its ``locale`` translation is outdated, else None."""
+        """The path of ``text`` when its ``locale`` translation is outdated, else None (an outdated
+        text always has its ``locale`` translation: it is what a reader of that language is shown)."""
         found = self.by_text.get(id(text)) if self.by_text else None
         return found[0] if found is not None and locale in found[1] else None
 
@@ -72,20 +73,6 @@ def state(content: Content) -> TranslationState:
                 outdated.append(OutdatedText(path, locale, was, now))
                 by_text.setdefault(id(text), (path, set()))[1].add(locale)
     return TranslationState(outdated, dangling, {k: (p, frozenset(v)) for k, (p, v) in by_text.items()})
-
-
-def untracked(content: Content) -> Iterator[tuple[str, str]]:
-    """(locale, path) of each translated text with no recorded English digest."""
-    default = content.default_locale
-    for at in paths.texts(content):
-        for locale in at.text.root:
-            if locale != default and at.text.get(locale) is not None \
-                    and path_not_in(content.translations.get(locale), at.path):
-                yield locale, at.path
-
-
-def path_not_in(recorded: dict[str, str] | None, path: str) -> bool:
-    return recorded is None or path not in recorded
 
 
 def confirmed(content: Content, data: dict, path: str, locale: str) -> str:

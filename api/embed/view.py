@@ -179,10 +179,8 @@ class Reader:
 
     def note_for(self, values: list[LocalizedText]) -> ShownText | None:
         """The calm note shown under texts when one is a translation made from an earlier English."""
-        state = self.snapshot.translations
-        if state.by_text and any(state.outdated_in(v, self.locale) and self.shown(v).lang is None for v in values):
-            return self.label(OUTDATED_NOTE)
-        return None
+        outdated = self.snapshot.translations.outdated_in
+        return self.label(OUTDATED_NOTE) if any(outdated(v, self.locale) for v in values) else None
 
     def date(self, day: dt.date) -> str:
         """``day`` in words, with the month names and pattern of the first language in the chain
