@@ -61,35 +61,39 @@ class Report:
     traced: int = 0
     ours: Counter[str] = field(default_factory=Counter)
     references: int = 0
-    checked_against_source: bool = False
+
+
+def source_passages(content: Content, folder: Path | None) -> tuple[dict[str, list[str]], list[str]]:
+    """The passages of each source read from ``folder`` (none without a folder), and a problem line
+    for each source that could not be read."""
+    found: dict[str, list[str]] = {}
+    problems = []
+    for source in content.sources if folder is not None else []:
+        if source.file is None:
+            problems.append(f"sources[{source.id}].file: not given: the source's passages cannot be checked "
+                            f"(name its text file in {folder})")
+            continue
+        try:
+            found[source.id] = read_passages(folder, source.file)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"sources[{source.id}].file: cannot read {source.file!r} in {folder}: "
+                            f"{getattr(exc, 'strerror', None) or exc}")
+    return found, problems
 
 
 def check(content: Content, source_folder: Path | None) -> Report:
     """Check every record's provenance; against the source files when ``source_folder`` is given."""
-    report = Report()
-    known = {s.id: s for s in content.sources}
-    texts: dict[str, list[str] | None] = {}
-    if source_folder is not None:
-        report.checked_against_source = True
-        for source in content.sources:
-            if source.file is None:
-                report.problems.append(f"sources[{source.id}].file: not given: the source's passages cannot be "
-                                       f"checked (name its text file in {source_folder})")
-                texts[source.id] = None
-                continue
-            try:
-                texts[source.id] = read_passages(source_folder, source.file)
-            except (OSError, ValueError, UnicodeDecodeError) as exc:
-                report.problems.append(f"sources[{source.id}].file: cannot read {source.file!r} in "
-                                       f"{source_folder}: {getattr(exc, 'strerror', None) or exc}")
-                texts[source.id] = None
+    texts, problems = source_passages(content, source_folder)
+    report = Report(problems)
+    known = {s.id for s in content.sources}
     for item in traced_records(content):
-        report.problems.extend(_record_problems(item, known, texts, source_folder is not None, report))
+        report.problems.extend(_record_problems(item, known, texts, report))
     return report
 
 
-def _record_problems(item: TracedRecord, known: dict, texts: dict[str, list[str] | None], against_source: bool,
+def _record_problems(item: TracedRecord, known: set[str], texts: dict[str, list[str]],
                      report: Report) -> Iterator[str]:
+    """The problems of one record's references (a source not read is not checked against)."""
     refs, basis = item.record.source_refs, item.record.basis
     if refs is None:
         yield f"{item.path}: names no source: add sourceRefs, or \"sourceRefs\": [] with a basis if the text is ours"
@@ -110,7 +114,7 @@ def _record_problems(item: TracedRecord, known: dict, texts: dict[str, list[str]
             yield f"{where}: unknown source {ref.source!r} (sources are: {', '.join(sorted(known))})"
             continue
         passages_ = texts.get(ref.source)
-        if not against_source or passages_ is None:
+        if passages_ is None:
             continue
         if ref.passage > len(passages_):
             yield (f"{where}: passage {ref.passage} does not exist: source {ref.source!r} has "

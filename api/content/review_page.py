@@ -104,12 +104,7 @@ def rows(snapshot: Snapshot, source: Path | None, lang: str) -> list[RecordRow]:
     """The page's records in file order, each with its texts."""
     words = WORDS[lang]
     content = snapshot.content
-    read: dict[str, list[str] | None] = {}
-    for s in content.sources:
-        try:
-            read[s.id] = provenance.read_passages(source, s.file) if source is not None and s.file else None
-        except (OSError, ValueError, UnicodeDecodeError):
-            read[s.id] = None
+    read, _ = provenance.source_passages(content, source)  # a source not read shows its place only
     outdated = {(o.path, o.locale) for o in snapshot.translations.outdated}
     recorded = content.translations.get("es", {})
     grouped: dict[str, list[TextRow]] = {}
