@@ -34,6 +34,11 @@ def _treatment(get: Get, t: dict[str, Any]) -> dict[str, Any]:
 SCREEN_FIELD = {"treatment": "treatments", "role": "roles", "factor": "factors"}
 
 
+def _texts(value: Any) -> list[str]:
+    """A list of texts the server may leave out (``searchAlso``, newer than some servers): only its texts."""
+    return [v for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+
 def _block(get: Get, b: dict[str, Any]) -> dict[str, Any]:
     block: dict[str, Any] = {"id": b["id"], "type": b["type"], "terms": [{"id": i} for i in b["termIds"]],
                              "outdated": b.get("outdated", False)}
@@ -71,6 +76,7 @@ def assemble(doc: dict[str, Any], locale: str, version: str, get: Get,
                      for s in doc["sections"]],
         "treatments": [_treatment(get, t) for t in treatments],
         "glossary": [{"id": g["id"], "term": g["term"], "definition": g["definition"],
-                      "alsoMatches": g["alsoMatches"]} for g in _found(get, "term", term_ids)],
+                      "alsoMatches": g["alsoMatches"], "searchAlso": _texts(g.get("searchAlso"))}
+                     for g in _found(get, "term", term_ids)],
     }
 

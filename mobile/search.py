@@ -1,8 +1,17 @@
-"""Offline search over the stored content, in one language, ignoring accents and case. No Kivy here.
+"""Offline search over the stored content, in one language, with the server's rules. No Kivy here.
 
-SQLite FTS5 does the work (``unicode61 remove_diacritics 2``, every word a prefix, bm25 ranking
-with titles weighted up). Should a phone's SQLite lack FTS5, a plain table of accent-folded text
-answers the same questions more slowly, so search never disappears.
+The rows (one per document, section, treatment and glossary word) are kept in SQLite, in an FTS5
+table where the phone's SQLite has FTS5 (its integrity check guards them) and in a plain table
+otherwise. A query is answered by :mod:`rules.search`, the server's own code: an index of the
+locale's rows is built on the first search after a sync and kept until the next one, so word
+forms, typos, lay words, did-you-mean and the order of the hits are the server's. FTS5's own
+matching could do neither Spanish stems nor our corrections, and its bm25 ranks differently.
+
+The rows hold what the server indexes, in the same order: a document's title and summary, a
+section's heading and the texts of its blocks (not the care-team roles and decision factors it
+shows, which the server does not index either), a treatment's name, summary, how it works and its
+facts, a glossary word with its definition and other forms (tests/mobile/test_search_parity.py
+checks that both sides index the same texts and give the same top three).
 """
 
 from __future__ import annotations
@@ -13,8 +22,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mobile.library import SCREEN_FIELD
 from rules.blocks import texts_of
+from rules.search import query as rules_query
+from rules.search.index import LocaleIndex
+from rules.search.suggestions import Suggester
+from rules.search.synonyms import Synonyms
 from rules.text import fold
 
 FTS5_TABLE = """
@@ -27,6 +39,8 @@ PLAIN_TABLE = """
 CREATE TABLE search (locale TEXT, kind TEXT, slug TEXT, target TEXT, title TEXT, body TEXT, folded TEXT);
 """
 MARK_START, MARK_END = "\x02", "\x03"
+FORMS = "\x1f"  # in a glossary word's row: definition, FORMS, its other forms, FORMS, its lay words
+ROWS_VERSION = "2"  # what a row holds; a store whose rows are older is re-indexed (see Store)
 
 
 @dataclass(frozen=True)
@@ -53,20 +67,13 @@ def create_table(db: sqlite3.Connection, engine: str | None = None) -> str:
 
 def index_rows(slug: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
     """(kind, slug, target, title, body) for everything a person can find in one document."""
-    yield "document", slug, slug, doc["title"], f"{doc['summary']}\n{doc['audience']}"
+    yield "document", slug, slug, doc["title"], doc["summary"]
     for section in doc["sections"]:
-        parts = []
-        for block in section["blocks"]:
-            parts.extend(filter(None, texts_of(block)))
-            for kind, field in SCREEN_FIELD.items():
-                if kind != "treatment":  # treatments have rows of their own
-                    for person in block.get(field, []):
-                        parts.extend([person["name"], person["description"]])
+        parts = [text for block in section["blocks"] for text in texts_of(block)]
         yield "section", slug, section["id"], section["heading"], "\n".join(parts)
     for t in doc["treatments"]:
         facts = [f["text"] for f in t["institutionFacts"]]
-        yield "treatment", slug, t["id"], t["name"], "\n".join(
-            [t["summary"], t["howItWorks"], t["category"]["name"], *facts])
+        yield "treatment", slug, t["id"], t["name"], "\n".join([t["summary"], t["howItWorks"], *facts])
     for term in doc["glossary"]:
         yield _term_row(slug, term)
 
@@ -101,7 +108,8 @@ def reindex_some(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[
 
 
 def _term_row(slug: str, term: dict[str, Any]) -> tuple[str, str, str, str, str]:
-    return "term", slug, term["id"], term["term"], "\n".join([term["definition"], *term["alsoMatches"]])
+    return "term", slug, term["id"], term["term"], FORMS.join(
+        [term["definition"], "\n".join(term["alsoMatches"]), "\n".join(term.get("searchAlso", []))])
 
 
 def _insert(db: sqlite3.Connection, engine: str, documents: Iterable[tuple[str, dict[str, Any]]],
@@ -129,42 +137,79 @@ def _insert_rows(db: sqlite3.Connection, engine: str, rows: list[tuple[str, ...]
                        [(*row, fold(f"{row[4]}\n{row[5]}")) for row in rows])
 
 
+class Indexes:
+    """The index of each locale's rows, built on the first search after they change and kept until
+    they change again (the store says when, with ``generation``)."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, tuple[int, LocaleIndex, list[tuple[str, str, str, str, str]]]] = {}
+
+    def get(self, db: sqlite3.Connection, locale: str, generation: int
+            ) -> tuple[LocaleIndex, list[tuple[str, str, str, str, str]]]:
+        built = self._built.get(locale)
+        if built is None or built[0] != generation:
+            built = (generation, *build_index(db, locale))
+            self._built[locale] = built
+        return built[1], built[2]
+
+
+def build_index(db: sqlite3.Connection, locale: str) -> tuple[LocaleIndex, list[tuple[str, str, str, str, str]]]:
+    """The shared index of ``locale``'s rows and the rows by entry number, in the server's order:
+    documents and their sections, then treatments, then glossary words (each once)."""
+    rows = db.execute("SELECT kind, slug, target, title, body FROM search WHERE locale = ? ORDER BY rowid",
+                      (locale,)).fetchall()
+    order = {"document": 0, "section": 0, "treatment": 1, "term": 2}
+    seen: set[tuple[str, str]] = set()
+    entries = []
+    for row in sorted(rows, key=lambda r: order.get(r[0], 3)):  # stable: each kind keeps its rows' order
+        if row[0] in ("treatment", "term"):
+            if (row[0], row[2]) in seen:
+                continue
+            seen.add((row[0], row[2]))
+        entries.append(row)
+    index = LocaleIndex(entries, locale)
+    synonyms, names = [], []
+    for number, (kind, _, _, title, body) in enumerate(entries):
+        text, forms, lay = ([*body.split(FORMS), "", ""])[:3]
+        index.add(number, title, text, forms.replace("\n", " "))
+        if kind == "term":
+            synonyms += [(form, title) for form in (*forms.split("\n"), *lay.split("\n")) if form]
+    index.finish()
+    index.synonyms = Synonyms(locale, synonyms)
+    names = [title for kind, _, _, title, _ in entries if kind == "term"]
+    names += [title for kind, _, _, title, _ in entries if kind == "treatment"]
+    index.suggester = Suggester(names)
+    return index, entries
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
 def fts_query(text: str) -> str | None:
-    """Each word as a quoted prefix term: 'quimio' finds 'quimioterapia', 'metastasis' 'metástasis'."""
+    """Each word as a quoted prefix term, for FTS5's MATCH (kept for tools reading the table)."""
     found = words(text)
     return " ".join(f'"{w}"*' for w in found) if found else None
 
 
-def query(db: sqlite3.Connection, engine: str, text: str, locale: str, limit: int = 30) -> list[Hit]:
-    if engine == "fts5":
-        match = fts_query(text)
-        if match is None:
-            return []
-        rows = db.execute(
-            "SELECT kind, slug, target, title, snippet(search, 5, char(2), char(3), '…', 14) FROM search "
-            "WHERE search MATCH ? AND locale = ? ORDER BY bm25(search, 0, 0, 0, 0, 8.0, 1.0) LIMIT ?",
-            (match, locale, limit),
-        )
-        return [Hit(*row) for row in rows]
-    return _plain_query(db, text, locale, limit)
+@dataclass(frozen=True)
+class Answer:
+    """The hits of a query, best first, and the names it may have meant when it found nothing."""
+
+    hits: list[Hit]
+    suggestions: list[str]
 
 
-def _plain_query(db: sqlite3.Connection, text: str, locale: str, limit: int) -> list[Hit]:
-    found = words(text)
-    if not found:
-        return []
-    where = " AND ".join("folded LIKE ? ESCAPE '\\'" for _ in found)
-    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in found]
-    rows = db.execute(f"SELECT kind, slug, target, title, body FROM search WHERE locale = ? AND {where}",  # noqa: S608
-                      (locale, *patterns)).fetchall()
-    in_title = [r for r in rows if all(w in fold(r[3]) for w in found)]
-    ordered = in_title + [r for r in rows if r not in in_title]
-    return [Hit(kind, slug, target, title, _snippet(body, found)) for kind, slug, target, title, body
-            in ordered[:limit]]
+def query(db: sqlite3.Connection, indexes: Indexes, generation: int, text: str, locale: str,
+          limit: int = 30) -> Answer:
+    """The ``limit`` best hits for ``text`` in ``locale``, by the server's rules (:func:`rules.search.query.find`)."""
+    index, entries = indexes.get(db, locale, generation)
+    found = rules_query.find(index, text, limit)
+    hits = []
+    for number, _ in found.ranked:
+        kind, slug, target, title, body = entries[number]
+        hits.append(Hit(kind, slug, target, title, _snippet(body.partition(FORMS)[0] or title, found.words)))
+    return Answer(hits, found.suggestions)
 
 
 def _snippet(body: str, found: list[str], width: int = 90) -> str:

@@ -104,6 +104,10 @@ class Store:
         self._verified: dict[Key, str] = {}  # items checked against their version in this process
         self._received: dict[Key, str] = {}  # items this process received (and checked) in a sync
         self._search_broken = False
+        self._indexes = index.Indexes()  # each locale's search index, made again when the rows change
+        self._rows_changed = 0  # counts the re-indexings this process made (the indexes' generation)
+        if self.meta("search_rows") != index.ROWS_VERSION and self.meta("content_version") is not None:
+            self.rebuild_search()  # rows written by an older version hold other texts
 
     def close(self) -> None:
         self.conn.close()
@@ -233,24 +237,29 @@ class Store:
         return self.meta("search_engine") or "fts5"
 
     def search(self, text: str, locale: str, limit: int = 30) -> list[Hit]:
-        """Matches for every word (each as a prefix), accents and case ignored, best first.
+        """The best matches for ``text`` in ``locale``, best first (see :meth:`find`)."""
+        return self.find(text, locale, limit).hits
+
+    def find(self, text: str, locale: str, limit: int = 30) -> index.Answer:
+        """The best matches, by the server's rules (word forms, prefixes, typos, lay words), and the
+        names the query may have meant when it finds nothing.
 
         A damaged index is rebuilt from the items once; should that fail too, search finds nothing
         rather than failing the screen.
         """
         try:
-            return index.query(self.conn, self.search_engine, text, locale, limit)
+            return index.query(self.conn, self._indexes, self._rows_changed, text, locale, limit)
         except sqlite3.DatabaseError as exc:
             if self._search_broken:
-                return []
+                return index.Answer([], [])
             self._search_broken = True
             log.warning("the search index is damaged (%s); rebuilding it", exc)
             try:
                 self.rebuild_search()
-                return index.query(self.conn, self.search_engine, text, locale, limit)
+                return index.query(self.conn, self._indexes, self._rows_changed, text, locale, limit)
             except sqlite3.DatabaseError:
                 log.exception("the search index could not be rebuilt")
-                return []
+                return index.Answer([], [])
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -383,6 +392,7 @@ class Store:
         indexed = [c for c in changed if c[0] in INDEXED_KINDS]
         if not indexed and not everything:
             return
+        self._rows_changed += 1
         shared = {"category", "fact", "role", "factor"}
         if everything or len(indexed) > REINDEX_ALL_ABOVE or \
                 any(k in shared or (k == "document" and v is None) for k, _, _, v in indexed):
@@ -438,6 +448,8 @@ class Store:
                 db.execute("DROP TABLE IF EXISTS search")
             index.create_table(db, self.search_engine)
             index.reindex(db, self.search_engine, self._indexable(db))
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_rows', ?)", (index.ROWS_VERSION,))
+        self._rows_changed += 1
 
     def mark_checked(self, when: str | None = None) -> None:
         """The server said nothing changed: the content is as fresh as now."""
@@ -540,6 +552,7 @@ def create(path: Path, snapshot: Page) -> None:
         conn.executescript(SCHEMA)
         engine = index.create_table(conn)
         conn.execute("INSERT INTO meta (key, value) VALUES ('search_engine', ?)", (engine,))
+        conn.execute("INSERT INTO meta (key, value) VALUES ('search_rows', ?)", (index.ROWS_VERSION,))
     finally:
         conn.close()
     store = Store(fresh)

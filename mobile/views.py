@@ -167,8 +167,12 @@ def synced_text(t: i18n.Texts, synced_at: dt.datetime | None, now: dt.datetime) 
     return f"{i18n.date(t, local.date())}, {local:%H:%M} ({i18n.age(t, synced_at, now)})"
 
 
-def search(hits: Sequence[Hit], t: i18n.Texts) -> list[Item]:
+def search(hits: Sequence[Hit], t: i18n.Texts, suggestions: Sequence[str] = ()) -> list[Item]:
+    """The results, or, when there are none, "Did you mean" and the names to tap instead."""
     items = []
+    if not hits and suggestions:
+        items.append(Item("paragraph", escape(t["search.didYouMean"])))
+        items += [Item("suggestion", escape(name), target=name) for name in suggestions]
     for hit in hits:
         snippet = escape(hit.snippet).replace("\x02", "[b]").replace("\x03", "[/b]").replace("\n", " · ")
         items.append(Item(f"result-{hit.kind}", escape(hit.title), target=hit.target, slug=hit.slug,

@@ -2,7 +2,8 @@
 
 ``check-content`` prints it: every record traced to its source passages (checked against the
 source files when a folder is given), the texts that are ours and why, outdated and unrecorded
-translations, sign-offs naming texts that no longer exist, and each text's review state. The
+translations, sign-offs naming texts that no longer exist, each text's review state, and the
+glossary's lay words for search (none pointing nowhere, none shadowing another term). The
 review page (:mod:`api.content.review_page`) shows the same facts text by text.
 
 Problems make the check fail; warnings (outdated or unrecorded translations) fail it only with
@@ -19,6 +20,7 @@ from api.content import provenance, translations
 from api.content.paths import texts
 from api.content.signoffs import STATES
 from api.content.snapshot import Snapshot
+from rules.search import synonyms
 
 SHOWN_UNRECORDED = 10  # unrecorded translations listed one by one; the rest are counted
 
@@ -34,6 +36,7 @@ class EditorialReport:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: Path | None = None
+    lay_words: int = 0  # the glossary's searchAlso words, checked by rules.search.synonyms.problems
 
     def summary(self) -> list[str]:
         p = self.provenance
@@ -46,6 +49,8 @@ class EditorialReport:
             f"translations: {recorded} recorded, {len(self.outdated)} outdated, {len(self.unrecorded)} not recorded",
             "review: " + ", ".join(f"{self.states[s]} {s}" for s in STATES)
             + f" (of the {self.texts} texts of traced records)",
+            f"search: {self.lay_words} lay words lead to glossary terms; every word and form checked for "
+            "pointing nowhere and for shadowing another term",
         ]
 
 
@@ -74,6 +79,12 @@ def report(snapshot: Snapshot, source: Path | None) -> EditorialReport:
     for locale, path in state.dangling:
         found.problems.append(f"translations.{locale}[{path}]: names no text in both languages (renamed or "
                               "removed?): remove the entry or fix its path")
+    lay, found.lay_words = synonyms.problems(
+        [locale.code for locale in content.locales],
+        [(g.id, dict(g.term.root), dict(g.also_matches.root) if g.also_matches else {},
+          dict(g.search_also.root) if g.search_also else {}) for g in content.glossary],
+        [(t.id, dict(t.name.root), list(t.term_ids)) for t in content.treatments])
+    found.problems += lay
     for i, path in sign_offs.dangling():
         found.problems.append(f"signOffs[{i}].texts[{path}]: names no text (renamed or removed?)")
     found.warnings += [o.line() for o in state.outdated]

@@ -49,6 +49,10 @@ class Localizer:
         found = value.first(self.chain) if value is not None else None
         return found[1] if found else None
 
+    def own_texts(self, value: LocalizedList | None) -> list[str]:
+        """The texts of this locale alone, never another's: lay words are words of one language."""
+        return list(value.root.get(self.locale, [])) if value is not None else []
+
     def texts(self, value: LocalizedList | None) -> list[str]:
         if value is None:
             return []
@@ -99,7 +103,7 @@ def _treatment(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
 def _term(snapshot: Snapshot, id: str, t: Localizer) -> dict[str, Any]:
     g = snapshot.glossary[id]
     return {"id": g.id, "term": t.text(g.term), "definition": t.text(g.definition),
-            "alsoMatches": t.texts(g.also_matches)}
+            "alsoMatches": t.texts(g.also_matches), "searchAlso": t.own_texts(g.search_also)}
 
 
 def _named(kind: str) -> Callable[[Snapshot, str, Localizer], dict[str, Any]]:

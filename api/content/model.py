@@ -222,6 +222,11 @@ class GlossaryTerm(Traced):
     also_matches: LocalizedList | None = Field(
         default=None, description="Other forms of the word to mark in the text (plurals, short forms)."
     )
+    search_also: LocalizedList | None = Field(
+        default=None,
+        description="Words patients may type for this term that our text does not use (lay words, other "
+        "spellings): search leads them to the term. Never a word for something else.",
+    )
 
 
 class CareTeamRole(Traced):

@@ -23,6 +23,7 @@ from api.schema.types import (
     TreatmentCategory,
     UiString,
 )
+from rules.search.suggestions import MAX_SUGGESTIONS
 
 MAX_SEARCH_CHARS = 200
 SEARCH_FIRST = 10  # search(first:)'s default; MAX_FIRST its most (the cost model reads both)
@@ -80,6 +81,14 @@ def _changed_since(info: GraphQLResolveInfo, since: str | None) -> tuple[bool, l
     changed = [slug for slug, version in current.items() if before.get(slug) != version]
     removed = [slug for slug in before if slug not in current]
     return False, changed, removed
+
+
+def _check_search_text(query: str) -> None:
+    if len(query) > MAX_SEARCH_CHARS:
+        raise GraphQLError(
+            f"The search text is too long ({len(query)} characters; the most is {MAX_SEARCH_CHARS}).",
+            extensions={"code": "SEARCH_TOO_LONG", "max": MAX_SEARCH_CHARS},
+        )
 
 
 class Query(graphene.ObjectType):
@@ -144,6 +153,14 @@ class Query(graphene.ObjectType):
         locale=graphene.String(description=LOCALE_ARG),
         first=graphene.Int(default_value=SEARCH_FIRST, description=f"How many hits (1-{MAX_FIRST})."),
         description="Ranked hits in one language: documents, sections, treatments and glossary terms.",
+    )
+    search_suggestions = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        query=graphene.String(required=True, description="The words that were searched for."),
+        locale=graphene.String(description=LOCALE_ARG),
+        description="Did you mean: when `query` finds nothing in the locale, the glossary terms and "
+        f"treatment names it is closest to, closest first (at most {MAX_SUGGESTIONS}); empty when it finds something. "
+        "Ask for it with `search` in the same request.",
     )
     search_connection = graphene.Field(
         connections.SearchHitConnection, required=True, **page_args(),
@@ -229,11 +246,7 @@ class Query(graphene.ObjectType):
         root: Any, info: GraphQLResolveInfo, query: str, locale: str | None = None, first: int = SEARCH_FIRST
     ) -> list[search_index.Hit]:
         code = pick_locale(info, locale)
-        if len(query) > MAX_SEARCH_CHARS:
-            raise GraphQLError(
-                f"The search text is too long ({len(query)} characters; the most is {MAX_SEARCH_CHARS}).",
-                extensions={"code": "SEARCH_TOO_LONG", "max": MAX_SEARCH_CHARS},
-            )
+        _check_search_text(query)
         if not 1 <= first <= MAX_FIRST:
             raise GraphQLError(
                 f"`first` must be between 1 and {MAX_FIRST}.", extensions={"code": "BAD_USER_INPUT"}
@@ -242,6 +255,16 @@ class Query(graphene.ObjectType):
         with aside(ctx.budget):  # the first search of a version builds its index: not this query's time
             search_index.index_for(ctx.snapshot, code)
         return search_index.search(ctx.snapshot, query, code, first)
+
+    @staticmethod
+    def resolve_search_suggestions(root: Any, info: GraphQLResolveInfo, query: str,
+                                   locale: str | None = None) -> list[str]:
+        code = pick_locale(info, locale)
+        _check_search_text(query)
+        ctx = context_of(info)
+        with aside(ctx.budget):  # the first search of a version builds its index: not this query's time
+            search_index.index_for(ctx.snapshot, code)
+        return search_index.suggestions(ctx.snapshot, query, code)
 
     @staticmethod
     def resolve_sync(

@@ -19,7 +19,7 @@ The data of each kind (camelCase JSON; texts in the item's locale, fallbacks alr
   treatmentIds | roleIds | factorIds; outdated: true when its text is a translation made from an
   earlier English}]}] (lastReviewed is null while some text of the page awaits review)
 - treatment: id, categoryId, name, summary, howItWorks, factIds, termIds (outdated: as a block's)
-- term: id, term, definition, alsoMatches
+- term: id, term, definition, alsoMatches, searchAlso (lay words for search, this language's only)
 - category: id, name · role, factor: id, name, description · fact: id, text
 - institution: id, name, factIds · source: id, title, publisher, url, retrieved
 - string: key, text · locale (no locale): code, nativeName, choosePrompt, continueLabel,

@@ -1,32 +1,34 @@
 """Full-text search over one content snapshot, per language, accent- and case-insensitive.
 
-*metastasis* finds *metástasis*; *quimio* finds *quimioterapia* (every word of the query also
-matches as a prefix, exact words rank higher). Hits are documents, sections, treatments and
-glossary terms, ranked by a BM25-style score with titles weighted above body text, each with a
-snippet and the ranges to highlight. The index is built once per content version.
+*metastasis* finds *metástasis*; *quimio* finds *quimioterapia*; *surgeries* finds *surgery*;
+*chemoterapy* finds *chemotherapy*; *radiotherapy* finds *radiation therapy* (exact words rank
+first, then other forms, prefixes, and corrections last). Hits are documents, sections,
+treatments and glossary terms, ranked by a BM25-style score with titles weighted above body
+text, each with a snippet and the ranges to highlight. The index is built once per content
+version. A query that finds nothing gets the names it may have meant (:func:`suggestions`).
 
-``text`` folds words and cuts snippets; ``index`` holds each language's postings in a few flat
-arrays; ``ranking`` finds the best entries without scoring every entry a common word occurs in,
-with exactly the answers of scoring everything (tests/api/test_search_ranking.py compares them).
+The rules are :mod:`rules.search`'s, shared with the phone. Here, ``text`` cuts snippets and
+``index`` says which content records are entries.
 """
 
 from __future__ import annotations
 
 from api.content.snapshot import Snapshot
 from api.search.index import Entry, index_for
-from api.search.ranking import rank, shared_entries
 from api.search.text import Hit, fold, make_snippet, query_words
+from rules.search import query as rules_query
 
-__all__ = ["Hit", "Ranked", "count", "fold", "index_for", "make_snippet", "query_words", "ranked", "search"]
+__all__ = ["Hit", "Ranked", "count", "fold", "index_for", "make_snippet", "query_words", "ranked", "search",
+           "suggestions"]
 
 
 def search(snapshot: Snapshot, query: str, locale: str, first: int = 10) -> list[Hit]:
-    """Ranked hits for ``query`` in ``locale``. Every query word must match (exactly or as a prefix).
+    """Ranked hits for ``query`` in ``locale``: every query word must match (see :func:`ranked`).
 
     An entry's score for a word is the best, over the vocabulary words it matches, of
     ``weight * idf * norm``; its score for the query is the sum over the words, in order. Hits
     are the ``first`` best entries (equal scores: the earlier entry first). They are found
-    without scoring every entry a common word occurs in (see :mod:`api.search.ranking`).
+    without scoring every entry a common word occurs in (see :mod:`rules.search.ranking`).
     """
     found = ranked(snapshot, query, locale, first)
     return [found.hit(n) for n in range(len(found))]
@@ -36,9 +38,11 @@ class Ranked:
     """The best entries for a query, best first; a :class:`Hit` (with its snippet) is made only for
     the places asked for, so a page of a deep ranking costs the page's snippets alone."""
 
-    def __init__(self, entries: list[tuple[Entry, float]], words: list[str]) -> None:
+    def __init__(self, entries: list[tuple[Entry, float]], words: list[str],
+                 suggestions: list[str] | None = None) -> None:
         self.entries = entries
         self.words = words
+        self.suggestions = suggestions or []  # names the query may have meant, when it found nothing
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -57,23 +61,19 @@ class Ranked:
 
 
 def ranked(snapshot: Snapshot, query: str, locale: str, first: int) -> Ranked:
-    """The ``first`` best entries for ``query`` in ``locale`` (see :func:`search`), without snippets."""
+    """The ``first`` best entries for ``query`` in ``locale`` (see :func:`rules.search.query.find`:
+    exact words, other forms, prefixes, corrections and lay words), without snippets."""
     index = index_for(snapshot, locale)
-    words = query_words(query, locale)
-    if not words:
-        return Ranked([], words)
-    expansions = [index.tokens(word) for word in words]
-    if not all(expansions):
-        return Ranked([], words)
-    return Ranked([(index.entries[e], score) for e, score in rank(index, expansions, first)], words)
+    found = rules_query.find(index, query, first)
+    return Ranked([(index.entries[e], score) for e, score in found.ranked], found.words, found.suggestions)
+
+
+def suggestions(snapshot: Snapshot, query: str, locale: str) -> list[str]:
+    """The names ``query`` may have meant when it finds nothing (none when it finds something)."""
+    return ranked(snapshot, query, locale, 1).suggestions
 
 
 def count(snapshot: Snapshot, query: str, locale: str) -> int:
-    """How many entries match every word of ``query`` (all the hits, however deep), by set operations
-    on the postings, without scoring any."""
-    index = index_for(snapshot, locale)
-    words = query_words(query, locale)
-    expansions = [index.tokens(word) for word in words]
-    if not words or not all(expansions):
-        return 0
-    return len(shared_entries(index, expansions, [sum(t.end - t.start for t in e) for e in expansions]))
+    """How many entries match ``query`` (all the hits, however deep), by set operations on the
+    postings, without scoring any."""
+    return rules_query.count(index_for(snapshot, locale), query)

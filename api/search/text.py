@@ -1,4 +1,4 @@
-"""The words of search: folding accents and case, splitting a query, and the snippet of a hit.
+"""A hit and its snippet; the words of search themselves are :mod:`rules.search.words`'s.
 
 Both the index and the query go through :func:`rules.text.fold`, as the phone's search does, so
 *metastasis* finds *metástasis*; a hit's snippet is cut from the original text, so offsets found in
@@ -12,21 +12,11 @@ import html
 import re
 from dataclasses import dataclass
 
+from rules.search.words import WORD, query_words
 from rules.text import fold
 
-WORD = re.compile(r"\w+")
-STOP = {
-    "en": set(
-        "a an and are as at be by for from has have how i if in is it its of on or our that the their "
-        "them they this to was we what when which who will with you your"
-        .split()
-    ),
-    "es": set(
-        "a al con de del e el en es esta este la las le les lo los o para por que se su sus un una unas "
-        "uno unos usted y ya"
-        .split()
-    ),
-}
+__all__ = ["SNIPPET_CHARS", "WORD", "Hit", "fold", "make_snippet", "query_words"]
+
 SNIPPET_CHARS = 160
 
 
@@ -50,12 +40,6 @@ class Hit:
             last = start + length
         out.append(html.escape(self.snippet[last:]))
         return "".join(out)
-
-
-def query_words(query: str, locale: str) -> list[str]:
-    words = WORD.findall(fold(query))
-    kept = [w for w in words if w not in STOP.get(locale, set())]
-    return list(dict.fromkeys(kept or words))
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,4 +1,5 @@
-"""Search the saved content as you type, in the reader's language; accents and case do not matter."""
+"""Search the saved content as you type, in the reader's language, forgiving accents, word forms and typos;
+when nothing is found, the names the reader may have meant, to tap."""
 
 from __future__ import annotations
 
@@ -31,14 +32,22 @@ class SearchScreen(Page):
     def search(self) -> None:
         app = App.get_running_app()
         text = self.ids.query.text
-        hits = app.store.search(text, app.locale) if text.strip() else []
-        self.fill(views.search(hits, app.s), may_be_empty=True)
+        answer = app.store.find(text, app.locale) if text.strip() else None
+        hits = answer.hits if answer else []
+        suggestions = answer.suggestions if answer else []
+        self.fill(views.search(hits, app.s, suggestions), may_be_empty=True)
         if not text.strip():
             self.ids.count.text = ""
         elif hits:
             self.ids.count.text = app.s.format("search.resultCount", count=len(hits))
         else:
             self.ids.count.text = app.s["search.noResults"]
+
+    def search_for(self, text: str) -> None:
+        """Search for a suggested name at once, as if typed (the reader tapped "did you mean")."""
+        self.ids.query.text = text
+        self._later.cancel()
+        self.search()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

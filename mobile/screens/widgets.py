@@ -163,6 +163,10 @@ def make_widget(item: Item, app: Any) -> Widget:
         button = Action(text=item.text, kind="secondary", align="left")
         button.bind(on_release=lambda *_: app.show_term(item.target))
         return button
+    if kind == "suggestion":
+        button = Action(text=item.text, kind="secondary", align="left", spoken=True)
+        button.bind(on_release=lambda *_: app.screens.get_screen("search").search_for(item.target))
+        return button
     if kind.startswith("result-"):
         result = ResultButton(label=item.label, title=item.text, detail=item.detail)
         result.bind(on_release=lambda *_: app.open_result(kind.removeprefix("result-"), item.slug, item.target))

@@ -17,11 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.content.snapshot import load_bytes
-from api.search import fold, query_words, ranking, search
+from api.search import fold, search
 from api.search import index as search_index
-from api.search.index import TITLE_WEIGHT
-from api.search.text import WORD
 from bench import corpus
+from rules.search import index as shared_index
+from rules.search import ranking
+from rules.search.index import TITLE_WEIGHT
+from rules.search.query import alternatives
+from rules.search.words import WORD
 
 SNAPSHOT = load_bytes(corpus.dumps(40))
 
@@ -44,29 +47,33 @@ REFERENCE = {locale: _reference_index(locale) for locale in ("en", "es")}
 
 
 def reference(query: str, locale: str, first: int) -> list[tuple[str, str, float]]:
-    postings, lengths, average, vocabulary = REFERENCE[locale]
-    entries = search_index.index_for(SNAPSHOT, locale).entries
-    words = query_words(query, locale)
-    if not words:
-        return []
-    scores: dict[int, float] | None = None
-    for word in words:
-        expansions = [(word, 1.0)] if word in postings else []
-        expansions += [(w, search_index.PREFIX_WEIGHT) for w in vocabulary
-                       if w.startswith(word) and w != word][:search_index.MAX_EXPANSIONS]
-        word_scores: dict[int, float] = {}
-        for token, weight in expansions:
-            found = postings[token]
-            idf = math.log(1 + (len(entries) - len(found) + 0.5) / (len(found) + 0.5))
-            for entry, tf in found.items():
-                norm = tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[entry] / average))
-                word_scores[entry] = max(word_scores.get(entry, 0.0), weight * idf * norm)
-        scores = word_scores if scores is None else {e: s + word_scores[e] for e, s in scores.items()
-                                                      if e in word_scores}
-        if not scores:
-            return []
-    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:first]
-    return [(entries[e].kind, entries[e].id, round(score, 4)) for e, score in best]
+    """Every entry scored, the plain way, for the query and each rewrite its lay words lead to; the
+    vocabulary words each query word matches are the index's (tests/rules/test_search_rules.py
+    specifies those)."""
+    postings, lengths, average, _vocabulary = REFERENCE[locale]
+    index = search_index.index_for(SNAPSHOT, locale)
+    entries = index.entries
+    best: dict[int, float] = {}
+    for words, boost in alternatives(index, query):
+        scores: dict[int, float] | None = None
+        for word in words:
+            expansions = [(index.vocabulary[t], weight) for t, weight in index.expand(word)]
+            word_scores: dict[int, float] = {}
+            for token, weight in expansions:
+                found = postings[token]
+                idf = math.log(1 + (len(entries) - len(found) + 0.5) / (len(found) + 0.5))
+                for entry, tf in found.items():
+                    norm = tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[entry] / average))
+                    word_scores[entry] = max(word_scores.get(entry, 0.0), weight * idf * norm)
+            scores = word_scores if scores is None else {e: s + word_scores[e] for e, s in scores.items()
+                                                          if e in word_scores}
+            if not scores:
+                break
+        for entry, score in (scores or {}).items():
+            score = score * boost if boost != 1.0 else score
+            best[entry] = max(best.get(entry, 0.0), score)
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:first]
+    return [(entries[e].kind, entries[e].id, round(score, 4)) for e, score in ranked]
 
 
 def fast(query: str, locale: str, first: int) -> list[tuple[str, str, float]]:
@@ -76,7 +83,9 @@ def fast(query: str, locale: str, first: int) -> list[tuple[str, str, float]]:
 QUERIES = ["quimioterapia", "metástasis", "radio", "cirugía del hígado", "terapia de protones",
            "equipo de atención", "ablación", "pulmón", "tumor", "ensayos clínicos", "quimio", "equipo",
            "radioterapia estereotáctica", "equipo atención cáncer", "el equipo de su cáncer", "tra", "c",
-           "cancer team", "liver surgery", "proton therapy", "care team doctor", "the", "zzz", "tumor zzz"]
+           "cancer team", "liver surgery", "proton therapy", "care team doctor", "the", "zzz", "tumor zzz",
+           "quimioterpia", "cirugias", "tratamientos", "chemoterapy", "radiotherapy", "tumour", "surgeries",
+           "efetcos secundarios", "cancer that spread to the liver"]
 
 
 @pytest.fixture(params=["score the shared entries", "threshold algorithm", "threshold algorithm, shared entries",
@@ -123,13 +132,13 @@ def test_generated_queries(words: list[str], first: int) -> None:
 
 
 @st.composite
-def _words(draw: st.DrawFn) -> tuple[search_index.LocaleIndex, list[list[search_index.Token]]]:
+def _words(draw: st.DrawFn) -> tuple[shared_index.LocaleIndex, list[list[shared_index.Token]]]:
     """Two to four words over a few small vocabulary words whose scores tie often.
 
     Frequencies, entry lengths and boosts come from tiny sets, so term weights and scores repeat.
     """
     entries = search_index.Entries("es", "es", {})
-    index = search_index.LocaleIndex(entries)
+    index = shared_index.LocaleIndex(entries, "es")
     for _ in range(26):
         entries.add("term", None)
         index.add_length(draw(st.sampled_from([1, 2, 4, 8])))
@@ -144,7 +153,7 @@ def _words(draw: st.DrawFn) -> tuple[search_index.LocaleIndex, list[list[search_
         words.append(names)
     index.finish()
     number = {word: t for t, word in enumerate(index.vocabulary)}
-    return index, [[search_index.Token(index.starts[number[name]], index.starts[number[name] + 1], boost,
+    return index, [[shared_index.Token(index.starts[number[name]], index.starts[number[name] + 1], boost,
                                          index.dense.get(number[name])) for name, boost in names]
                    for names in words]
 
@@ -157,7 +166,7 @@ def test_the_threshold_algorithm_on_tied_scores(merged: int, dense: int, words, 
     index, expansions = words
     if not dense:
         index.dense = {}
-        expansions = [[search_index.Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
+        expansions = [[shared_index.Token(t.start, t.end, t.boost) for t in tokens] for tokens in expansions]
     expected = ranking.score_every(index, expansions, first)
     assert ranking.threshold_top(index, expansions, first, merged_above=merged) == expected
     sizes = [1] * len(expansions)
@@ -179,5 +188,5 @@ def test_the_index_keeps_no_copy_of_the_text() -> None:
 def test_the_weights_of_a_list_are_the_weights_one_by_one_to_the_bit(pairs, boost) -> None:
     tfs = [tf for tf, _ in pairs]
     damping = array("d", [d for _, d in pairs])
-    weights = search_index.bm25_weights(tfs, list(range(len(pairs))), damping, boost)
-    assert weights == [boost * search_index.bm25_weight(tf, d) for tf, d in pairs]
+    weights = shared_index.bm25_weights(tfs, list(range(len(pairs))), damping, boost)
+    assert weights == [boost * shared_index.bm25_weight(tf, d) for tf, d in pairs]

@@ -134,7 +134,7 @@ def _search_rows(store: Store) -> list[tuple]:
     pytest.param({("document", SLUG, "es")}, id="a-document"),
     pytest.param({("treatment", "chemotherapy", "en")}, id="a-treatment"),
     pytest.param({("term", "tumor", "es"), ("term", "chemotherapy", "en")}, id="glossary-words"),
-    pytest.param({("role", "medical-oncologist", "en")}, id="a-shared-record"),
+    pytest.param({("fact", "minimally-invasive-surgery", "en")}, id="a-shared-record"),
 ])
 def test_re_indexing_only_what_changed_gives_the_index_a_rebuild_gives(db: Store, snapshot_page: Page,
                                                                         edited: set) -> None:
@@ -144,7 +144,7 @@ def test_re_indexing_only_what_changed_gives_the_index_a_rebuild_gives(db: Store
     for item in snapshot_page.items:
         if item.key in edited:
             text = {k: v for k, v in item.data.items()}
-            field = {"document": "summary", "treatment": "summary", "term": "definition", "role": "description"}
+            field = {"document": "summary", "treatment": "summary", "term": "definition", "fact": "text"}
             text[field[item.kind]] += " Zanzíbar."
             item = dataclasses.replace(item, data=text, version=item_version(*item.key, text))
         items.append(item)

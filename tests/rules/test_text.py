@@ -62,5 +62,5 @@ def test_the_server_and_both_phone_engines_find_accented_words_from_plain_ones()
                    if used == "fts5" else "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
                    ("es", "section", "s", "t", "Metástasis hepáticas", "Texto",
                     *([] if used == "fts5" else [fold("Metástasis hepáticas\nTexto")])))
-        hits = mobile.search.query(db, used, query, "es")
+        hits = mobile.search.query(db, mobile.search.Indexes(), 0, query, "es").hits
         assert [h.title for h in hits] == ["Metástasis hepáticas"], engine

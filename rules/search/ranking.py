@@ -12,7 +12,7 @@ import heapq
 from functools import partial
 from itertools import chain
 
-from api.search.index import LocaleIndex, Token, bm25_weights
+from rules.search.index import LocaleIndex, Token, bm25_weights
 
 FEW = 50_000  # when some word has at most this many entries, find the entries all words share first
 DIRECT = 2_000  # and when at most this many, score them all

@@ -1,0 +1,103 @@
+"""What patients type, and what they should find: the query set of search's goal (≥ 95% in the top 3).
+
+Each line: (locale, what the patient types, the hit they want as ``kind/id``, what kind of query it
+is). Written from the kinds the issue lists (typos of one and two edits, swapped letters,
+British spellings, plurals and other forms, lay words, missing accents) and from queries that
+already worked, which must keep working. Half English, half Spanish.
+"""
+
+from __future__ import annotations
+
+QUERIES: list[tuple[str, str, str, str]] = [
+    # English: typos
+    ("en", "chemoterapy", "treatment/chemotherapy", "typo, 1 edit"),
+    ("en", "chemotheraphy", "treatment/chemotherapy", "typo, 1 edit"),
+    ("en", "radiaton", "term/radiation-therapy", "typo, 1 edit"),
+    ("en", "cryoablasion", "treatment/cryoablation", "typo, 1 edit"),
+    ("en", "cryoablaton", "treatment/cryoablation", "typo, 1 edit"),
+    ("en", "embolizaton", "treatment/embolization", "typo, 1 edit"),
+    ("en", "metastisis", "term/metastasis", "typo, 1 edit"),
+    ("en", "oncolgist", "term/oncologist", "typo, 1 edit"),
+    ("en", "radioembolisaton", "treatment/radioembolization", "typo, 2 edits"),
+    ("en", "laproscopic surgery", "treatment/laparoscopic-surgery", "typo, 1 edit"),
+    ("en", "stereotatic", "treatment/sbrt", "typo, 1 edit"),
+    ("en", "chemotherpay", "treatment/chemotherapy", "transposition"),
+    ("en", "ablaiton", "term/ablation", "transposition"),
+    ("en", "clinical trails", "term/clinical-trial", "transposition"),
+    ("en", "protno therapy", "treatment/proton-therapy", "transposition"),
+    ("en", "radiofrequncy ablatoin", "treatment/radiofrequency-ablation", "typo and transposition"),
+    ("en", "side efects", "term/side-effect", "typo, 1 edit"),
+    ("en", "targetted therapy", "treatment/targeted-therapy", "typo, 1 edit"),
+    # English: British spellings, plurals, other forms
+    ("en", "tumour", "term/tumor", "British spelling"),
+    ("en", "embolisation", "treatment/embolization", "British spelling"),
+    ("en", "tumour board", "section/tumor-board", "British spelling"),
+    ("en", "surgeries", "treatment/liver-surgery-with-colorectal-surgery", "plural"),
+    ("en", "treatments", "document/liver-metastases-treatment", "plural"),
+    ("en", "oncologists", "term/oncologist", "plural"),
+    ("en", "ablations", "term/ablation", "plural"),
+    ("en", "clinical trials", "term/clinical-trial", "plural"),
+    ("en", "side effects", "term/side-effect", "plural"),
+    ("en", "treated", "document/liver-metastases-treatment", "other form"),
+    # English: lay words
+    ("en", "radiotherapy", "term/radiation-therapy", "lay word"),
+    ("en", "chemo", "treatment/chemotherapy", "lay word"),
+    ("en", "cancer that spread to the liver", "term/liver-metastases", "lay phrase"),
+    ("en", "secondary liver cancer", "term/liver-metastases", "lay phrase"),
+    ("en", "cancer doctor", "term/oncologist", "lay phrase"),
+    ("en", "keyhole surgery", "term/laparoscopic-surgery", "lay phrase"),
+    ("en", "cryosurgery", "term/cryoablation", "lay word"),
+    ("en", "RFA", "term/radiofrequency-ablation", "abbreviation"),
+    # English: what already worked
+    ("en", "liver metastases", "term/liver-metastases", "exact"),
+    ("en", "proton therapy", "treatment/proton-therapy", "exact"),
+    ("en", "care team", "section/care-team", "exact"),
+    ("en", "tumor board", "section/tumor-board", "exact"),
+    ("en", "cryo", "treatment/cryoablation", "prefix"),
+    ("en", "radioembol", "treatment/radioembolization", "prefix"),
+    # Spanish: typos
+    ("es", "quimioterpia", "treatment/chemotherapy", "typo, 1 edit"),
+    ("es", "quimoterapia", "treatment/chemotherapy", "typo, 1 edit"),
+    ("es", "efetos secundarios", "term/side-effect", "typo, 1 edit"),
+    ("es", "crioablacon", "treatment/cryoablation", "typo, 1 edit"),
+    ("es", "embolisacion", "treatment/embolization", "typo, 1 edit"),
+    ("es", "metastasis hepatica", "term/liver-metastases", "missing accents"),
+    ("es", "oncologo", "term/oncologist", "missing accent"),
+    ("es", "radioterapia estereotactica", "treatment/sbrt", "missing accent"),
+    ("es", "ensayos clinicos", "term/clinical-trial", "missing accent"),
+    ("es", "radioembolizasion", "treatment/radioembolization", "typo, 1 edit"),
+    ("es", "laparoscopica", "treatment/laparoscopic-surgery", "missing accent"),
+    ("es", "quimioetrapia", "treatment/chemotherapy", "transposition"),
+    ("es", "ablaicon", "term/ablation", "transposition"),
+    ("es", "terapia dirijida", "treatment/targeted-therapy", "typo, 1 edit"),
+    ("es", "comite de tumores", "section/tumor-board", "missing accent"),
+    ("es", "radiofrecuensia", "treatment/radiofrequency-ablation", "typo, 1 edit"),
+    ("es", "segunda opnion", "term/second-opinion", "typo, 1 edit"),
+    ("es", "resonansia magnetica", "term/mri", "typo, 1 edit"),
+    # Spanish: plurals and other forms
+    ("es", "cirugias", "treatment/liver-surgery-with-colorectal-surgery", "plural, no accent"),
+    ("es", "cirugías", "treatment/liver-surgery-with-colorectal-surgery", "plural"),
+    ("es", "tratamientos", "document/liver-metastases-treatment", "plural"),
+    ("es", "tumores", "term/tumor", "plural"),
+    ("es", "oncólogos", "term/oncologist", "plural"),
+    ("es", "efecto secundario", "term/side-effect", "singular"),
+    ("es", "ablaciones", "term/ablation", "plural"),
+    ("es", "protones", "term/proton", "plural"),
+    # Spanish: lay words
+    ("es", "quimio", "treatment/chemotherapy", "lay word"),
+    ("es", "protonterapia", "treatment/proton-therapy", "lay word"),
+    ("es", "cáncer que se extendió al hígado", "term/liver-metastases", "lay phrase"),
+    ("es", "médico del cáncer", "term/oncologist", "lay phrase"),
+    ("es", "tratamiento con radiación", "term/radiation-therapy", "lay phrase"),
+    ("es", "criocirugía", "term/cryoablation", "lay word"),
+    ("es", "efectos adversos", "term/side-effect", "lay phrase"),
+    ("es", "estudio clínico", "term/clinical-trial", "lay phrase"),
+    ("es", "RMN", "term/mri", "abbreviation"),
+    # Spanish: what already worked
+    ("es", "metástasis hepáticas", "term/liver-metastases", "exact"),
+    ("es", "radioterapia de protones", "treatment/proton-therapy", "exact"),
+    ("es", "equipo de atención", "section/care-team", "exact"),
+    ("es", "crio", "treatment/cryoablation", "prefix"),
+    ("es", "embolización", "treatment/embolization", "exact"),
+    ("es", "ensayos clínicos", "term/clinical-trial", "exact"),
+]
