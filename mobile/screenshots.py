@@ -19,6 +19,7 @@ log = logging.getLogger("clara.screenshots")
 
 SETTLE_FRAMES = 8
 SEARCH_WORDS = {"es": "quimio", "en": "chemo"}
+MISSPELLED = {"es": "xemoterapia", "en": "xhemotherapy"}  # found nothing: "did you mean" shows
 
 
 class Tour:
@@ -43,11 +44,13 @@ class Tour:
         treatment = next(b["treatments"][0]["id"] for s in doc["sections"] for b in s["blocks"]
                          if b["type"] == "treatments")
 
-        def search() -> None:
-            app.open("search")
-            screen = app.screens.get_screen("search")
-            screen.ids.query.text = SEARCH_WORDS.get(app.locale, "")
-            screen.search()  # at once, not after the pause-in-typing delay
+        def search(words: dict[str, str]) -> Callable[[], None]:
+            def step() -> None:
+                app.open("search")
+                screen = app.screens.get_screen("search")
+                screen.ids.query.text = words.get(app.locale, "")
+                screen.search()  # at once, not after the pause-in-typing delay
+            return step
 
         return [
             ("language", lambda: app.open("language", start_over=True)),
@@ -58,7 +61,8 @@ class Tour:
             ("term", lambda: app.show_term(term)),
             ("treatment", lambda: (app.back(), app.open("treatment", slug=doc["slug"], treatment_id=treatment))),
             ("glossary", lambda: app.open("glossary")),
-            ("search", search),
+            ("search", search(SEARCH_WORDS)),
+            ("search-misspelled", search(MISSPELLED)),
             ("settings", lambda: app.open("settings")),
             ("about", lambda: app.open("about")),
         ]

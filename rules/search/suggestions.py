@@ -27,8 +27,12 @@ class Suggester:
     """The names of one language, ready to be compared with a query."""
 
     def __init__(self, names: Iterable[str]) -> None:
-        self.names = list(dict.fromkeys(name for name in names if name.strip()))
-        self.folded = [" ".join(words_of(name)) for name in self.names]
+        by_folded: dict[str, str] = {}  # one name per spelling: "quimioterapia" (term) and "Quimioterapia" (treatment)
+        for name in names:
+            if name.strip():
+                by_folded.setdefault(" ".join(words_of(name)), name)
+        self.names = list(by_folded.values())
+        self.folded = list(by_folded)
         words: dict[str, list[int]] = {}
         for i, name in enumerate(self.folded):
             for word in name.split():

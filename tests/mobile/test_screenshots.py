@@ -15,7 +15,7 @@ from tests.server import ROOT
 pytestmark = pytest.mark.ui
 
 SCREENS = ["language", "home", "home-end", "section", "section-end", "term", "treatment", "glossary",
-           "search", "settings", "about"]
+           "search", "search-misspelled", "settings", "about"]
 
 
 def test_screenshots_of_every_screen_with_no_server_and_an_empty_data_dir(tmp_path: Path) -> None:
