@@ -10,7 +10,7 @@ matching could do neither Spanish stems nor our corrections, and its bm25 ranks 
 The rows hold what the server indexes, in the same order: a document's title and summary, a
 section's heading and the texts of its blocks (not the care-team roles and decision factors it
 shows, which the server does not index either), a treatment's name, summary, how it works and its
-facts, a glossary word with its definition and other forms (tests/mobile/test_search_parity.py
+facts, a glossary word with its definition and other forms (tests/search/test_search_rules.py
 checks that both sides index the same texts and give the same top three).
 """
 
@@ -25,8 +25,7 @@ from typing import Any
 from rules.blocks import texts_of
 from rules.search import query as rules_query
 from rules.search.index import LocaleIndex
-from rules.search.suggestions import Suggester
-from rules.search.synonyms import Synonyms
+from rules.search.words import words_of
 from rules.text import fold
 
 FTS5_TABLE = """
@@ -142,19 +141,17 @@ class Indexes:
     they change again (the store says when, with ``generation``)."""
 
     def __init__(self) -> None:
-        self._built: dict[str, tuple[int, LocaleIndex, list[tuple[str, str, str, str, str]]]] = {}
+        self._built: dict[str, tuple[int, LocaleIndex]] = {}
 
-    def get(self, db: sqlite3.Connection, locale: str, generation: int
-            ) -> tuple[LocaleIndex, list[tuple[str, str, str, str, str]]]:
+    def get(self, db: sqlite3.Connection, locale: str, generation: int) -> LocaleIndex:
         built = self._built.get(locale)
         if built is None or built[0] != generation:
-            built = (generation, *build_index(db, locale))
-            self._built[locale] = built
-        return built[1], built[2]
+            built = self._built[locale] = (generation, build_index(db, locale))
+        return built[1]
 
 
-def build_index(db: sqlite3.Connection, locale: str) -> tuple[LocaleIndex, list[tuple[str, str, str, str, str]]]:
-    """The shared index of ``locale``'s rows and the rows by entry number, in the server's order:
+def build_index(db: sqlite3.Connection, locale: str) -> LocaleIndex:
+    """The shared index of ``locale``'s rows (its ``entries`` are the rows), in the server's order:
     documents and their sections, then treatments, then glossary words (each once)."""
     rows = db.execute("SELECT kind, slug, target, title, body FROM search WHERE locale = ? ORDER BY rowid",
                       (locale,)).fetchall()
@@ -168,27 +165,20 @@ def build_index(db: sqlite3.Connection, locale: str) -> tuple[LocaleIndex, list[
             seen.add((row[0], row[2]))
         entries.append(row)
     index = LocaleIndex(entries, locale)
-    synonyms, names = [], []
+    lay_words = []
     for number, (kind, _, _, title, body) in enumerate(entries):
         text, forms, lay = ([*body.split(FORMS), "", ""])[:3]
         index.add(number, title, text, forms.replace("\n", " "))
         if kind == "term":
-            synonyms += [(form, title) for form in (*forms.split("\n"), *lay.split("\n")) if form]
-    index.finish()
-    index.synonyms = Synonyms(locale, synonyms)
-    names = [title for kind, _, _, title, _ in entries if kind == "term"]
-    names += [title for kind, _, _, title, _ in entries if kind == "treatment"]
-    index.suggester = Suggester(names)
-    return index, entries
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+            lay_words += [(form, title) for form in (*forms.split("\n"), *lay.split("\n")) if form]
+    index.finish(lay_words, names=[title for kind in ("term", "treatment")
+                                   for k, _, _, title, _ in entries if k == kind])
+    return index
 
 
 def fts_query(text: str) -> str | None:
     """Each word as a quoted prefix term, for FTS5's MATCH (kept for tools reading the table)."""
-    found = words(text)
+    found = words_of(text)
     return " ".join(f'"{w}"*' for w in found) if found else None
 
 
@@ -203,11 +193,11 @@ class Answer:
 def query(db: sqlite3.Connection, indexes: Indexes, generation: int, text: str, locale: str,
           limit: int = 30) -> Answer:
     """The ``limit`` best hits for ``text`` in ``locale``, by the server's rules (:func:`rules.search.query.find`)."""
-    index, entries = indexes.get(db, locale, generation)
+    index = indexes.get(db, locale, generation)
     found = rules_query.find(index, text, limit)
     hits = []
     for number, _ in found.ranked:
-        kind, slug, target, title, body = entries[number]
+        kind, slug, target, title, body = index.entries[number]
         hits.append(Hit(kind, slug, target, title, _snippet(body.partition(FORMS)[0] or title, found.words)))
     return Answer(hits, found.suggestions)
 

@@ -25,8 +25,6 @@ from api.content.model import (
 from api.content.snapshot import Snapshot
 from api.memory import give_back_freed_memory, paused_cycle_collection
 from rules.search.index import LocaleIndex
-from rules.search.suggestions import Suggester
-from rules.search.synonyms import Synonyms
 
 KINDS = ("document", "section", "treatment", "term")
 
@@ -132,12 +130,11 @@ def build_index(snapshot: Snapshot, locale: str) -> LocaleIndex:
     for term in content.glossary:
         number = entries.add("term", term)
         index.add(number, *entries.texts(number))
-    index.finish()
-    index.synonyms = Synonyms(locale, (
-        (form, name) for term in content.glossary if (name := _text(term.term, locale, fb))
-        for form in [*_forms(term.also_matches, locale), *_forms(term.search_also, locale)]))
-    index.suggester = Suggester([*(_text(term.term, locale, fb) for term in content.glossary),
-                                 *(_text(t.name, locale, fb) for t in content.treatments)])
+    index.finish(
+        lay_words=[(form, name) for term in content.glossary if (name := _text(term.term, locale, fb))
+                   for form in [*_forms(term.also_matches, locale), *_forms(term.search_also, locale)]],
+        names=[*(_text(term.term, locale, fb) for term in content.glossary),
+               *(_text(t.name, locale, fb) for t in content.treatments)])
     return index
 
 

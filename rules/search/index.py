@@ -14,7 +14,8 @@ import bisect
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence, Sized
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rules.search import spelling
 from rules.search.suggestions import Suggester
@@ -76,12 +77,12 @@ class LocaleIndex:
     occur once or twice.
     """
 
-    def __init__(self, entries: Sized, locale: str) -> None:
+    def __init__(self, entries: Sequence[Any], locale: str) -> None:
         self.entries = entries
         self.locale = locale
         self.stems: dict[str, tuple[int, ...]] = {}  # a stem -> the words it is the stem of, where it is not the word
-        self.synonyms = Synonyms(locale, ())  # set by whoever builds the index, from its glossary
-        self.suggester = Suggester(())  # likewise, from its terms' and treatments' names
+        self.synonyms = Synonyms(locale, ())  # the glossary's lay words (see finish)
+        self.suggester = Suggester(())  # the names did-you-mean offers (see finish)
         self.vocabulary: list[str] = []
         self.starts = array("q", [0])
         self.postings = array("i")
@@ -117,7 +118,11 @@ class LocaleIndex:
             slot[1].append(frequency)
         self._lengths.append(len(named) + len(words))
 
-    def finish(self) -> None:
+    def finish(self, lay_words: Iterable[tuple[str, str]] = (), names: Iterable[str] = ()) -> None:
+        """Join the postings once every entry is added; ``lay_words`` are (form, its term's name)
+        for :class:`Synonyms`, ``names`` the glossary terms and treatment names did-you-mean offers."""
+        self.synonyms = Synonyms(self.locale, lay_words)
+        self.suggester = Suggester(names)
         lengths = self._lengths
         self.average_length = average = (sum(lengths) / len(lengths)) if lengths else 1.0
         self.damping = damping = array("d", [damping_of(length, average) for length in lengths])

@@ -47,7 +47,7 @@ def find(index: LocaleIndex, query: str, first: int) -> Found:
         marked += [w for word, m in zip(words, matches, strict=True) for w in (word, *index.marked(m))]
         if all(expansions):
             for entry, score in rank(index, expansions, first):
-                score = score * weight if weight != 1.0 else score
+                score *= weight  # exact for the query as typed (weight 1.0)
                 if score > best.get(entry, 0.0):
                     best[entry] = score
     ranked = sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:first]

@@ -19,10 +19,10 @@ import bisect
 from collections.abc import Sequence
 
 try:
-    from rapidfuzz import process as _process
-    from rapidfuzz.distance import OSA as _OSA
+    from rapidfuzz import process as rapidfuzz
+    from rapidfuzz.distance import OSA
 except ImportError:  # pragma: no cover - the phone
-    _process = None
+    rapidfuzz = None
 
 MAX_CORRECTIONS = 8
 
@@ -72,8 +72,8 @@ def corrections(vocabulary: Sequence[str], word: str, fast: bool = True) -> tupl
     if not limit:
         return 0, []
     start, end = first_letter_range(vocabulary, word)
-    if fast and _process is not None:
-        found = _process.extract(word, vocabulary[start:end], scorer=_OSA.distance, score_cutoff=limit, limit=None)
+    if fast and rapidfuzz is not None:
+        found = rapidfuzz.extract(word, vocabulary[start:end], scorer=OSA.distance, score_cutoff=limit, limit=None)
         scored = [(int(edits), start + place) for _, edits, place in found]
     else:
         scored = []

@@ -58,8 +58,8 @@ class Suggester:
         return [self.names[i] for i in order if self.folded[i] != text][:MAX_SUGGESTIONS]
 
     def _whole(self, text: str, fast: bool) -> list[tuple[int, float]]:
-        if fast and spelling._process is not None:
-            found = spelling._process.extract(text, self.folded, scorer=spelling._OSA.normalized_distance,
+        if fast and spelling.rapidfuzz is not None:
+            found = spelling.rapidfuzz.extract(text, self.folded, scorer=spelling.OSA.normalized_distance,
                                               score_cutoff=CLOSE, limit=None)
             return [(i, score) for _, score, i in found]
         out = []
@@ -72,8 +72,8 @@ class Suggester:
 
     def _near_words(self, word: str, fast: bool) -> list[tuple[int, int]]:
         limit = spelling.allowance(word) + 1
-        if fast and spelling._process is not None:
-            found = spelling._process.extract(word, self.words, scorer=spelling._OSA.distance,
+        if fast and spelling.rapidfuzz is not None:
+            found = spelling.rapidfuzz.extract(word, self.words, scorer=spelling.OSA.distance,
                                               score_cutoff=limit, limit=None)
             return [(place, int(edits)) for _, edits, place in found]
         out = []

@@ -109,7 +109,7 @@ def test_a_query_that_finds_nothing_is_offered_the_closest_names(locale: str, ty
 
 
 def test_the_fast_distances_are_the_plain_ones() -> None:
-    if spelling._process is None:
+    if spelling.rapidfuzz is None:
         pytest.skip("RapidFuzz is not installed")
     rng = random.Random(7)
     vocabulary = sorted({"".join(rng.choice("abcde") for _ in range(rng.randrange(1, 11))) for _ in range(3000)})
