@@ -20,7 +20,7 @@ from typing import Any
 from bench import results
 from bench.config import FULL, QUICK, SMOKE, Config
 from bench.load import have_wrk
-from bench.scenarios import collections, growth, http, phone, scale
+from bench.scenarios import collections, growth, http, phone, phone_search, scale
 from bench.scenarios import sync as item_sync
 from bench.servers import have
 
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             found["scale_out"] = {"date": results.now(), **scale.run(cfg, log=lambda s: print(s, flush=True))}
             print("phone", flush=True)
             found["phone"] = {"date": results.now(), **phone.run(cfg, log=lambda s: print(s, flush=True))}
+            found["phone_search"] = {"date": results.now(), **phone_search.run(log=lambda s: print(s, flush=True))}
         if name in {"full", "quick", "smoke"} and not args.only:
             n = {"full": item_sync.DOCUMENTS, "quick": 100, "smoke": 3}[name]
             print(f"item sync at {n:,} documents", flush=True)

@@ -34,6 +34,10 @@ SEARCH_QUERY = """query Search($q: String!) {
 }"""
 SEARCHES = ["quimioterapia", "metástasis", "radio", "cirugía del hígado", "terapia de protones", "equipo de atención",
             "ablación", "pulmón", "tumor", "ensayos clínicos", "quimio", "radioterapia estereotáctica"]
+# What patients mistype (one or two edits, swapped letters): the corrections are looked up only for
+# words that match nothing, so these are timed on their own.
+MISSPELLED = ["quimioterpia", "metastásis hepatcias", "radioterapai", "cirujía del hígado", "ablasión",
+              "tratamento", "embolisacion", "ensayos clínicso", "radioterapia de protnes", "efetos secundarios"]
 FULL_SYNC_MAX = 1_000  # above this a full sync is hundreds of megabytes in one answer: not measured
 
 
@@ -102,6 +106,8 @@ async def _measure(a: Path, b: Path, samples: int, sync_full: bool) -> dict[str,
         words = [*SEARCHES, *(corpus.made_up_word(rng.randrange(1, max(2, len(slugs)))) for _ in range(4))]
         searches = [{"query": SEARCH_QUERY, "variables": {"q": rng.choice(words)}} for _ in range(samples)]
         result["search_p95_ms"] = _p95(await _timed(client, searches, lambda d: isinstance(d["search"], list)))
+        typos = [{"query": SEARCH_QUERY, "variables": {"q": rng.choice(MISSPELLED)}} for _ in range(samples)]
+        result["search_typo_p95_ms"] = _p95(await _timed(client, typos, lambda d: bool(d["search"])))
 
         version_a = snapshot.version
         live.path = b
