@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.utils import platform
 
 from mobile import i18n, settings, snapshot, speech, store, sync, theme, views
+from mobile.a11y.access import Accessibility
 from mobile.markup import escape
 from mobile.screens.about import AboutScreen
 from mobile.screens.glossary import GlossaryScreen
@@ -71,6 +72,8 @@ class ClaraApp(App):
     sync_status = StringProperty("idle")           # idle, syncing, updated, unchanged, offline, failed
     can_go_back = BooleanProperty(False)
     other_language = StringProperty("")
+    other_locale = StringProperty("")
+    screen_name = StringProperty("")
 
     def __init__(self, options: Options | None = None, **kwargs: Any) -> None:
         self.opts = options or Options()
@@ -110,6 +113,9 @@ class ClaraApp(App):
         self.read_aloud = self.settings.read_aloud
         self._apply_theme()
         Window.bind(on_keyboard=self.on_keyboard)
+        self.a11y = Accessibility(self)
+        self.bind(banner=self.a11y.changed)
+        self._start_screen_reader_bridge()
         Window.softinput_mode = "below_target"  # the phone keyboard never hides the search box
         first = "language" if self.settings.locale is None else "home"
         self._go(first, {}, reset=True)
@@ -117,6 +123,17 @@ class ClaraApp(App):
         if o.sync and o.screenshots is None:
             self.sync_now()
             Clock.schedule_interval(lambda _dt: self.sync_now(), SYNC_EVERY_SECONDS)
+
+    def _start_screen_reader_bridge(self) -> None:
+        """Publish the accessibility tree: AccessKit on the desktop, the Java bridge on Android."""
+        if platform == "android":
+            from mobile.a11y import android
+
+            android.start(self.a11y)
+        else:
+            from mobile.a11y import desktop
+
+            desktop.start(self.a11y)
 
     def open_settings(self, *args: Any) -> bool:
         return False  # F1 opens Kivy's developer settings by default; the reader has its own
@@ -151,6 +168,7 @@ class ClaraApp(App):
         if len(codes) > 1:
             following = codes[(codes.index(self.locale) + 1) % len(codes)]
             self.other_language = next(lang["nativeName"] for lang in self.languages if lang["code"] == following)
+            self.other_locale = following
 
     def documents(self) -> list[dict[str, Any]]:
         return self.store.documents(self.locale)
@@ -260,8 +278,14 @@ class ClaraApp(App):
             return
         scroll.scroll_y = position
         self.screens.current = name
+        self.screen_name = name
         self.root.ids.bar.ids.lang.opacity = 0 if name == "language" else 1
         self.root.ids.bar.ids.lang.disabled = name == "language" or not self.other_language
+        if top:
+            self.a11y.forget_focus()
+        scroll.unbind(scroll_y=self.a11y.changed)
+        scroll.bind(scroll_y=self.a11y.changed)
+        self.a11y.changed()
 
     def reshow(self) -> None:
         """Show the current screen again (new language, colours or content), keeping the reader's place."""
@@ -304,12 +328,17 @@ class ClaraApp(App):
         term = self.find_term(term_id)
         if term is None:
             return
-        self.popup = TermPopup(term=escape(term["term"]), definition=escape(term["definition"]))
+        self._open_popup(escape(term["term"]), escape(term["definition"]))
+
+    def _open_popup(self, title: str, text: str) -> None:
+        self.popup = TermPopup(term=title, definition=text)
         self.popup.bind(on_dismiss=self._popup_closed)
         self.popup.open(animation=False)
+        self.a11y.forget_focus()
 
     def _popup_closed(self, *_: Any) -> None:
         self.popup = None
+        self.a11y.forget_focus()
 
     # --- read aloud ----------------------------------------------------------------------------
 
@@ -318,10 +347,7 @@ class ClaraApp(App):
             self.stop_reading()
             return
         if not self.speaker.available:
-            self.popup = TermPopup(term=escape(self.s["readAloud.start"]),
-                                   definition=escape(self.s["readAloud.unavailable"]))
-            self.popup.bind(on_dismiss=self._popup_closed)
-            self.popup.open(animation=False)
+            self._open_popup(escape(self.s["readAloud.start"]), escape(self.s["readAloud.unavailable"]))
             return
         text = self.screens.current_screen.spoken_text()
         self.speaker.speak(text, self.locale)

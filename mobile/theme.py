@@ -56,6 +56,8 @@ class Palette:
     input_text: str
     hint: str         # placeholder text in the search box
     mark: str         # matched words in search results
+    focus: str        # the keyboard focus ring on the page (3:1 against background, surface, callout)
+    bar_focus: str    # the focus ring in the top bar
 
 
 NORMAL = Palette(
@@ -81,6 +83,8 @@ NORMAL = Palette(
     input_text="#1F2A30",
     hint="#56636B",
     mark="#123F4D",
+    focus="#B3261E",
+    bar_focus="#FFE45C",
 )
 
 HIGH_CONTRAST = Palette(
@@ -106,6 +110,8 @@ HIGH_CONTRAST = Palette(
     input_text="#000000",
     hint="#333333",
     mark="#000000",
+    focus="#00E5FF",
+    bar_focus="#00E5FF",
 )
 
 # Every (text, background) pair the app draws. The test holds each to 4.5:1 (7:1 in high contrast).
@@ -117,6 +123,9 @@ TEXT_PAIRS = [
     ("banner_text", "banner"), ("bar_text", "bar"),
     ("input_text", "input"), ("hint", "input"),
 ]
+
+# Where the focus ring is drawn. WCAG 2.4.13 asks 3:1 against what is next to it.
+FOCUS_PAIRS = [("focus", "background"), ("focus", "surface"), ("focus", "callout"), ("bar_focus", "bar")]
 
 
 def palette(high_contrast: bool) -> Palette:

@@ -18,8 +18,9 @@ class LanguageScreen(Page):
         box = self.ids.content
         box.clear_widgets()
         for language in app.languages:
-            box.add_widget(Text(text=escape(language["choosePrompt"]), role="heading", tone="heading"))
-            button = Action(text=escape(language["continueLabel"]), kind="primary")
+            box.add_widget(Text(text=escape(language["choosePrompt"]), role="heading", tone="heading",
+                                a11y_language=language["code"]))
+            button = Action(text=escape(language["continueLabel"]), kind="primary", a11y_language=language["code"])
             button.code = language["code"]
             button.bind(on_release=lambda b: app.choose_locale(b.code))
             box.add_widget(button)

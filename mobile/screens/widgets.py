@@ -11,7 +11,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -23,15 +23,32 @@ from mobile.i18n import plain
 from mobile.views import Item
 
 
-class Text(Label):
+class Described:
+    """What a screen reader says of a widget, where its class alone does not tell (``mobile.a11y``)."""
+
+    a11y_name = StringProperty("")      # instead of its text
+    a11y_language = StringProperty("")  # BCP 47, when not the reader's language
+    a11y_level = NumericProperty(0)     # a heading's level, when not its role's
+
+
+class Focusable(Described):
+    """Draws the keyboard focus ring while it has keyboard focus."""
+
+    a11y_focused = BooleanProperty(False)
+
+
+class Text(Described, Label):
     """Wrapping text in one of the theme's roles (body, small, heading, title) and tones."""
 
     role = OptionProperty("body", options=["small", "body", "button", "heading", "title"])
     tone = StringProperty("text")
 
 
-class Action(ButtonBehavior, Label):
-    """A large button: primary, secondary or in the top bar. ``spoken`` includes it in read-aloud."""
+class Action(Focusable, ButtonBehavior, Label):
+    """A large button: primary, secondary or in the top bar. ``spoken`` includes it in read-aloud.
+    ``a11y_role`` 'link' makes it a link for screen readers (it opens another screen)."""
+
+    a11y_role = OptionProperty("button", options=["button", "link"])
 
     kind = OptionProperty("primary", options=["primary", "secondary", "bar"])
     spoken = BooleanProperty(False)
@@ -39,7 +56,7 @@ class Action(ButtonBehavior, Label):
     fit = BooleanProperty(False)  # as wide as its words (top bar) instead of the full width
 
 
-class Choice(ButtonBehavior, BoxLayout):
+class Choice(Focusable, ButtonBehavior, BoxLayout):
     """One of a set of options, drawn as a radio button: the ring is filled when it is chosen.
 
     The choice is shown by the dot, not by colour alone (WCAG 1.4.1).
@@ -49,7 +66,7 @@ class Choice(ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class ResultButton(ButtonBehavior, BoxLayout):
+class ResultButton(Focusable, ButtonBehavior, BoxLayout):
     """A search result: the whole card is the target."""
 
     label = StringProperty("")   # what kind of thing it is: Section, Treatment, Word
@@ -107,6 +124,7 @@ class Page(Screen):
             self.ids.title.text, items = items[0].text, items[1:]
         for item in items:
             box.add_widget(make_widget(item, app))
+        app.a11y.changed()
 
     def spoken_text(self) -> str:
         """The words on this screen, top to bottom, as read-aloud says them."""
@@ -150,13 +168,13 @@ def make_widget(item: Item, app: Any) -> Widget:
         return Text(text=f"{item.text}\n{item.detail}")
     if kind == "card":
         card = Card()
-        button = Action(text=item.text, kind="primary", align="left", spoken=True)
+        button = Action(text=item.text, kind="primary", align="left", spoken=True, a11y_role="link")
         button.bind(on_release=lambda *_: app.open("treatment", slug=item.slug, treatment_id=item.target))
         card.add_widget(button)
         card.add_widget(Text(text=item.detail))
         return card
     if kind == "link":
-        button = Action(text=item.text, kind="secondary", align="left", spoken=True)
+        button = Action(text=item.text, kind="secondary", align="left", spoken=True, a11y_role="link")
         button.bind(on_release=lambda *_: app.open("section", slug=item.slug, section_id=item.target))
         return button
     if kind == "term":

@@ -34,6 +34,16 @@ CONTENT = ROOT / "content.json"
 
 
 @pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The real app, shared by the UI and accessibility tests (Kivy runs one App per process)."""
+    from tests.mobile.driving import start_app
+
+    instance = start_app(tmp_path_factory.mktemp("phone"))
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
 def snapshot_page() -> Page:
     return bundled.load()
 

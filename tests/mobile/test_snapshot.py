@@ -9,7 +9,8 @@ from mobile import build_snapshot
 from mobile.snapshot import SNAPSHOT
 
 MOBILE = Path(build_snapshot.__file__).resolve().parent
-CORE = ["store", "sync", "reply", "library", "markup", "views", "i18n", "settings", "theme", "speech", "snapshot"]
+CORE = ["store", "sync", "reply", "library", "markup", "views", "i18n", "settings", "theme", "speech", "snapshot",
+        "a11y/tree", "a11y/keyboard"]
 RULES = MOBILE.parent / "rules"
 
 

@@ -28,6 +28,14 @@ def test_buttons_stand_out_from_the_page(palette: theme.Palette) -> None:
         assert theme.contrast_ratio(palette.border, around) >= 3
 
 
+@pytest.mark.parametrize("palette", [theme.NORMAL, theme.HIGH_CONTRAST])
+@pytest.mark.parametrize(("ring", "around"), theme.FOCUS_PAIRS)
+def test_the_keyboard_focus_ring_is_at_least_3_to_1_against_what_is_around_it(
+        palette: theme.Palette, ring: str, around: str) -> None:
+    ratio = theme.contrast_ratio(getattr(palette, ring), getattr(palette, around))
+    assert ratio >= 3, f"{ring} on {around}: {ratio:.2f}:1"
+
+
 def test_the_contrast_formula_matches_wcag_reference_values() -> None:
     assert theme.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21)
     assert theme.contrast_ratio("#FFFFFF", "#FFFFFF") == pytest.approx(1)

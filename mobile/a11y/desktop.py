@@ -1,0 +1,152 @@
+"""The desktop adapter: publishes the tree through AccessKit (AT-SPI on Linux) for Orca and others.
+
+AccessKit asks for the tree only when an assistive technology connects (its activation handler)
+and says when the last one leaves; until then ``changed()`` builds nothing, so a reader without a
+screen reader pays for one flag test per change. AccessKit calls us on its own threads: the first
+tree is built on Kivy's main thread while its thread waits, and requests (press, focus, scroll,
+set value) are handed to the main thread with ``Clock``.
+
+Only the Linux adapter is wired (accesskit's ``unix`` module, the one this machine can run and a
+test can check); the tree and its conversion are the same for Windows and macOS.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from typing import Any
+
+from kivy.clock import Clock
+
+from mobile.a11y.access import Accessibility
+from mobile.a11y.tree import Action, Node, Role, Tree
+
+log = logging.getLogger("clara.a11y")
+
+FIRST_TREE_SECONDS = 5.0  # how long AccessKit's thread waits for the main thread's first tree
+
+try:
+    import accesskit
+except ImportError:  # not installed (Android, or a platform without a wheel): no desktop tree
+    accesskit = None
+
+
+def _roles() -> dict[Role, Any]:
+    r = accesskit.Role
+    return {Role.WINDOW: r.WINDOW, Role.HEADING: r.HEADING, Role.PARAGRAPH: r.PARAGRAPH, Role.LINK: r.LINK,
+            Role.BUTTON: r.BUTTON, Role.RADIO: r.RADIO_BUTTON, Role.LIST: r.LIST, Role.LIST_ITEM: r.LIST_ITEM,
+            Role.SEARCH_FIELD: r.SEARCH_INPUT, Role.STATUS: r.STATUS, Role.DIALOG: r.DIALOG, Role.GROUP: r.GROUP}
+
+
+def _actions() -> dict[Action, Any]:
+    a = accesskit.Action
+    return {Action.CLICK: a.CLICK, Action.FOCUS: a.FOCUS, Action.SET_VALUE: a.SET_VALUE,
+            Action.SCROLL_INTO_VIEW: a.SCROLL_INTO_VIEW}
+
+
+def to_accesskit(node: Node, roles: dict[Role, Any], actions: dict[Action, Any]) -> Any:
+    """One of our nodes as an AccessKit node."""
+    made = accesskit.Node(roles[node.role])
+    if node.name:
+        made.set_label(node.name)
+    if node.language:
+        made.set_language(node.language)
+    x, y, w, h = node.bounds
+    made.set_bounds(accesskit.Rect(x, y, x + w, y + h))
+    if node.children:
+        made.set_children(list(node.children))
+    if node.level:
+        made.set_level(node.level)
+    if node.value:
+        made.set_value(node.value)
+    if node.description:
+        made.set_description(node.description)
+    if node.checked is not None:
+        made.set_toggled(accesskit.Toggled.TRUE if node.checked else accesskit.Toggled.FALSE)
+    if node.disabled:
+        made.set_disabled()
+    if node.modal:
+        made.set_modal()
+    if node.role is Role.STATUS:
+        made.set_live(accesskit.Live.POLITE)
+    for action in node.actions:
+        made.add_action(actions[action])
+    return made
+
+
+def update_for(tree: Tree) -> Any:
+    """The whole tree as one AccessKit update (the screens are small: a few hundred nodes at most)."""
+    roles, actions = _roles(), _actions()
+    update = accesskit.TreeUpdate(tree.focus)
+    root = accesskit.Tree(tree.root)
+    root.toolkit_name = "Kivy"
+    update.tree = root
+    for node in tree.walk():
+        update.nodes.append((node.id, to_accesskit(node, roles, actions)))
+    return update
+
+
+class DesktopAdapter:
+    """The app's tree on the desktop's accessibility bus, built only while someone listens."""
+
+    def __init__(self, access: Accessibility) -> None:
+        self.access = access
+        self.active = False
+        self.published = 0
+        self._adapter = accesskit.unix.Adapter(self._activated, self._requested, self._deactivated)
+        self._adapter.update_window_focus_state(True)
+        self._by_action = {str(v): k for k, v in _actions().items()}  # AccessKit actions are not hashable
+
+    def changed(self) -> None:
+        if self.active:
+            self._adapter.update_if_active(self._update)
+
+    def _update(self) -> Any:
+        self.published += 1
+        return update_for(self.access.tree())
+
+    def _activated(self) -> Any:
+        """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread."""
+        self.active = True
+        ready = threading.Event()
+        made: list[Any] = []
+
+        def build(_dt: float) -> None:
+            try:
+                made.append(self._update())
+            finally:
+                ready.set()
+
+        Clock.schedule_once(build, 0)
+        if not ready.wait(FIRST_TREE_SECONDS) or not made:
+            # AccessKit needs a tree now: an empty window, which the next change fills
+            log.warning("the first accessibility tree was not ready in %s s", FIRST_TREE_SECONDS)
+            return update_for(Tree({1: Node(1, Role.WINDOW, name="Clara")}, root=1, focus=1))
+        return made[0]
+
+    def _deactivated(self) -> None:
+        self.active = False
+
+    def _requested(self, request: Any) -> None:
+        """A screen reader asked for something (AccessKit's thread): done on the main thread."""
+        action = self._by_action.get(str(request.action))
+        if action is None:
+            return
+        data = request.data
+        value = data[1] if isinstance(data, tuple) and len(data) > 1 else str(data or "")
+        Clock.schedule_once(lambda _dt: self.access.request(int(request.target), action, value), 0)
+
+
+def start(access: Accessibility) -> DesktopAdapter | None:
+    """Publish the tree where this platform has an adapter; None (and a log line) where not."""
+    if accesskit is None or not sys.platform.startswith("linux"):
+        log.info("no desktop accessibility adapter here (%s)", sys.platform)
+        return None
+    try:
+        adapter = DesktopAdapter(access)
+    except Exception:  # no accessibility bus must never stop the reader
+        log.exception("the accessibility adapter could not start")
+        return None
+    access.adapters.append(adapter)
+    return adapter
