@@ -114,7 +114,8 @@ class ClaraApp(App):
         self._apply_theme()
         Window.bind(on_keyboard=self.on_keyboard)
         self.a11y = Accessibility(self)
-        self.bind(banner=self.a11y.changed)
+        self.bind(banner=self.a11y.changed, font_scale=self.a11y.changed, high_contrast=self.a11y.changed,
+                  locale=self.a11y.changed)
         self._start_screen_reader_bridge()
         Window.softinput_mode = "below_target"  # the phone keyboard never hides the search box
         first = "language" if self.settings.locale is None else "home"

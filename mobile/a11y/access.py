@@ -23,6 +23,7 @@ from mobile.a11y.widgets import WINDOW_ID, Collector, perform, scroll_into_view
 log = logging.getLogger("clara.a11y")
 
 SETTLE_SECONDS = 0.05  # let a new screen's text wrap and lay out before it is described
+LATE_SECONDS = 0.2     # and once more, for text whose size is known a frame or two later
 
 
 class Adapter(Protocol):
@@ -39,6 +40,7 @@ class Accessibility:
         self.builds = 0
         self._focused: weakref.ref[Widget] | None = None
         self._trigger = Clock.create_trigger(self._publish, SETTLE_SECONDS)
+        self._late = Clock.create_trigger(self._publish, LATE_SECONDS)
         Window.bind(on_key_down=self._on_key_down)
 
     @property
@@ -51,6 +53,7 @@ class Accessibility:
 
     def changed(self, *_: Any) -> None:
         self._trigger()
+        self._late()
 
     def _publish(self, _dt: float) -> None:
         for adapter in self.adapters:

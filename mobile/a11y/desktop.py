@@ -100,29 +100,44 @@ class DesktopAdapter:
 
     def changed(self) -> None:
         if self.active:
+            self._place()
             self._adapter.update_if_active(self._update)
+
+    def _place(self) -> None:
+        """Where the window is on the screen, so that screen readers can turn window bounds into
+        screen positions (magnifiers follow the focus with them)."""
+        from kivy.core.window import Window
+
+        left, top = getattr(Window, "left", 0) or 0, getattr(Window, "top", 0) or 0
+        box = accesskit.Rect(left, top, left + Window.width, top + Window.height)
+        self._adapter.set_root_window_bounds(box, box)
 
     def _update(self) -> Any:
         self.published += 1
         return update_for(self.access.tree())
 
     def _activated(self) -> Any:
-        """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread."""
-        self.active = True
+        """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread.
+
+        ``active`` turns on only as this returns: until then the main thread must not call the
+        adapter, which AccessKit holds while this waits, or each would wait for the other (the
+        main thread holding the interpreter lock, this thread needing it to return)."""
         ready = threading.Event()
         made: list[Any] = []
 
         def build(_dt: float) -> None:
-            try:
+            try:  # not _place(): AccessKit holds the adapter while it waits for this tree
                 made.append(self._update())
             finally:
                 ready.set()
 
         Clock.schedule_once(build, 0)
+        Clock.schedule_once(lambda _dt: self.changed(), 0.5)  # then the window's place on the screen
         if not ready.wait(FIRST_TREE_SECONDS) or not made:
             # AccessKit needs a tree now: an empty window, which the next change fills
             log.warning("the first accessibility tree was not ready in %s s", FIRST_TREE_SECONDS)
             return update_for(Tree({1: Node(1, Role.WINDOW, name="Clara")}, root=1, focus=1))
+        self.active = True
         return made[0]
 
     def _deactivated(self) -> None:

@@ -30,6 +30,9 @@ from mobile.i18n import plain
 WINDOW_ID = 1
 STATUS_ID = 2
 LIST_BASE = 1 << 40  # a list's id: its first item's id plus this (lists have no widget of their own)
+# A dimmed control is another node: AT-SPI clients keep an object's interfaces (its actions) for
+# as long as its id lives, so a button that becomes available must come back under a new id.
+DIMMED_BASE = 1 << 41
 
 
 class Collector:
@@ -77,6 +80,8 @@ class Collector:
         nodes[WINDOW_ID] = Node(WINDOW_ID, Role.WINDOW, name=window_name, language=app.locale,
                                 bounds=(0, 0, Window.width, Window.height), children=tuple(children))
         focus = self._ids.get(focused) if focused is not None else None
+        if focus is not None and focused.disabled:
+            focus += DIMMED_BASE
         return Tree(nodes, root=WINDOW_ID, focus=focus if focus in nodes else WINDOW_ID, title=title,
                     language=app.locale, announcement=nodes[STATUS_ID].name)
 
@@ -133,6 +138,7 @@ class _Walker:
         y1 = max(self.nodes[i].bounds[1] + self.nodes[i].bounds[3] for i in run)
         self.nodes[list_id] = Node(list_id, Role.LIST, language=self.app.locale, bounds=(x0, y0, x1 - x0, y1 - y0),
                                    children=tuple(run))
+        self.collector.widgets[list_id] = self.collector.widgets[run[0]]  # scrolling to a list shows its start
         return [list_id]
 
     def nodes_for(self, widget: Widget) -> list[int]:
@@ -150,7 +156,8 @@ class _Walker:
     def _node(self, widget: Widget) -> Node | None:
         """The node for one widget, or None for a container whose children speak for it."""
         kind = type(widget).__name__
-        common = {"id": self.collector.id_of(widget), "bounds": bounds_of(widget),
+        dimmed = DIMMED_BASE if widget.disabled else 0
+        common = {"id": self.collector.id_of(widget) + dimmed, "bounds": bounds_of(widget),
                   "language": getattr(widget, "a11y_language", "") or self.app.locale,
                   "disabled": bool(widget.disabled)}
         name = getattr(widget, "a11y_name", "")
