@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content review publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content review publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean android-deps android-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -32,7 +32,8 @@ node_modules/.installed: package.json
 
 node: node_modules/.installed ## Install the npm modules (GraphiQL page, graphql-http audit, axe-core, playwright-core)
 
-SYSTEM_PACKAGES := chromium espeak-ng nginx xvfb dbus-daemon libglib2.0-bin at-spi2-core python3-gi gir1.2-atspi-2.0
+SYSTEM_PACKAGES := chromium espeak-ng nginx xvfb dbus-daemon libglib2.0-bin at-spi2-core python3-gi gir1.2-atspi-2.0 \
+  openjdk-17-jdk-headless maven
 sysdeps: ## Install the Debian packages the tests use (headless Chromium, espeak-ng, nginx; Xvfb, D-Bus and AT-SPI for the screen-reader walk) when missing
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "installing $$missing"; apt-get update -qq && \
@@ -42,7 +43,17 @@ run: $(STAMP) ## Serve the API on $(API_URL) with the bundled content
 	-@$(MAKE) --no-print-directory node || echo "npm modules not installed: the GraphiQL page will say how to install them"
 	CONTENT_PATH=$(CONTENT) HOST=$(HOST) PORT=$(PORT) $(PY) -m api
 
-test: $(STAMP) node sysdeps ## Run the linter and the whole test suite (sets up what it needs)
+ANDROID := mobile/android
+$(ANDROID)/target/.fetched: $(ANDROID)/pom.xml
+	mvn -q -B -f $(ANDROID)/pom.xml test-compile
+	touch $@
+
+android-deps: sysdeps $(ANDROID)/target/.fetched ## Fetch and compile the Android bridge and its JVM tests (Robolectric, Maven Central)
+
+android-test: android-deps ## Run the Android bridge's Robolectric tests alone (make test runs them with the app's own tree)
+	mvn -q -B -f $(ANDROID)/pom.xml test
+
+test: $(STAMP) node sysdeps android-deps ## Run the linter and the whole test suite (sets up what it needs)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -132,3 +132,20 @@ def problems(tree: Tree, width: float, height: float, visible_only: Sequence[int
             found.append(f"{tree[node_id].role.value} {tree[node_id].name!r} at {tree[node_id].bounds} "
                          f"is outside the {width:.0f}×{height:.0f} window")
     return found
+
+
+def flatten(tree: Tree) -> dict[str, object]:
+    """The tree as plain JSON data, each node with its parent: what the Android bridge reads."""
+    parents = {child: node.id for node in tree.walk() for child in node.children}
+    nodes = []
+    for node in tree.walk():
+        flat: dict[str, object] = {"id": node.id, "parent": parents.get(node.id, -1), "role": node.role.value,
+                                   "name": node.name, "language": node.language, "bounds": list(node.bounds),
+                                   "children": list(node.children), "actions": sorted(a.value for a in node.actions)}
+        for key in ("level", "value", "description", "disabled"):
+            if getattr(node, key):
+                flat[key] = getattr(node, key)
+        if node.checked is not None:
+            flat["checked"] = node.checked
+        nodes.append(flat)
+    return {"root": tree.root, "focus": tree.focus, "nodes": nodes}

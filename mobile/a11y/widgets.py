@@ -29,10 +29,11 @@ from mobile.i18n import plain
 
 WINDOW_ID = 1
 STATUS_ID = 2
-LIST_BASE = 1 << 40  # a list's id: its first item's id plus this (lists have no widget of their own)
+# Ids fit in 31 bits (Android's virtual view ids are Java ints): widgets count up from 16.
+LIST_BASE = 1 << 28  # a list's id: its first item's id plus this (lists have no widget of their own)
 # A dimmed control is another node: AT-SPI clients keep an object's interfaces (its actions) for
 # as long as its id lives, so a button that becomes available must come back under a new id.
-DIMMED_BASE = 1 << 41
+DIMMED_BASE = 1 << 29
 
 
 class Collector:
