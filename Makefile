@@ -33,7 +33,7 @@ node_modules/.installed: package.json
 node: node_modules/.installed ## Install the npm modules (GraphiQL page, graphql-http audit, axe-core, playwright-core)
 
 SYSTEM_PACKAGES := chromium espeak-ng nginx xvfb dbus-daemon libglib2.0-bin at-spi2-core python3-gi gir1.2-atspi-2.0 \
-  openjdk-17-jdk-headless maven
+  openjdk-17-jdk-headless maven orca
 sysdeps: ## Install the Debian packages the tests use (headless Chromium, espeak-ng, nginx; Xvfb, D-Bus and AT-SPI for the screen-reader walk) when missing
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "installing $$missing"; apt-get update -qq && \

@@ -12,7 +12,6 @@ import weakref
 from typing import Any, Protocol
 
 from kivy.clock import Clock
-from kivy.core.window import Window
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
@@ -41,6 +40,8 @@ class Accessibility:
         self._focused: weakref.ref[Widget] | None = None
         self._trigger = Clock.create_trigger(self._publish, SETTLE_SECONDS)
         self._late = Clock.create_trigger(self._publish, LATE_SECONDS)
+        from kivy.core.window import Window  # here, not on import: importing it opens the window
+
         Window.bind(on_key_down=self._on_key_down)
 
     @property
@@ -60,7 +61,8 @@ class Accessibility:
             adapter.changed()
 
     def forget_focus(self) -> None:
-        """A new screen: nothing on it has focus until the reader moves there."""
+        """A new screen (or a dialog): nothing on it has focus until the reader moves there."""
+        self.collector.renew()
         self.focus(None)
 
     def focus(self, widget: Widget | None) -> None:

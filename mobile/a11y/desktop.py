@@ -99,9 +99,11 @@ class DesktopAdapter:
         self._by_action = {str(v): k for k, v in _actions().items()}  # AccessKit actions are not hashable
 
     def changed(self) -> None:
-        if self.active:
-            self._place()
-            self._adapter.update_if_active(self._update)
+        if not self.active:
+            return
+        self._place()
+        tree = self._build()
+        self._adapter.update_if_active(lambda: update_for(tree))
 
     def _place(self) -> None:
         """Where the window is on the screen, so that screen readers can turn window bounds into
@@ -112,9 +114,9 @@ class DesktopAdapter:
         box = accesskit.Rect(left, top, left + Window.width, top + Window.height)
         self._adapter.set_root_window_bounds(box, box)
 
-    def _update(self) -> Any:
+    def _build(self) -> Tree:
         self.published += 1
-        return update_for(self.access.tree())
+        return self.access.tree()
 
     def _activated(self) -> Any:
         """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread.
@@ -127,7 +129,7 @@ class DesktopAdapter:
 
         def build(_dt: float) -> None:
             try:  # not _place(): AccessKit holds the adapter while it waits for this tree
-                made.append(self._update())
+                made.append(update_for(self._build()))
             finally:
                 ready.set()
 

@@ -69,6 +69,8 @@ class Node:
             return frozenset({Action.FOCUS, Action.SET_VALUE, Action.SCROLL_INTO_VIEW})
         if self.role in (Role.WINDOW, Role.DIALOG, Role.LIST, Role.GROUP):
             return frozenset()
+        if self.role is Role.HEADING:  # a new screen starts a screen reader at its title (Tab skips it)
+            return frozenset({Action.FOCUS, Action.SCROLL_INTO_VIEW})
         return frozenset({Action.SCROLL_INTO_VIEW})
 
     @property
@@ -78,7 +80,9 @@ class Node:
 
 @dataclass(frozen=True)
 class Tree:
-    """A screen's nodes by id; ``root`` is the window, ``focus`` the node with keyboard focus."""
+    """A screen's nodes by id; ``root`` is the window; ``focus`` the node with keyboard focus or, until
+    the reader chooses one, the screen's first heading (the dialog's when one is open), so that a
+    screen reader says where a new screen starts."""
 
     nodes: dict[int, Node]
     root: int

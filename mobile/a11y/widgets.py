@@ -17,7 +17,6 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
@@ -51,6 +50,11 @@ class Collector:
             self._next += 1
         return found
 
+    def renew(self) -> None:
+        """New ids for every widget, as for a new page: a screen reader meets a new screen's title
+        (kept by the screen from one visit to the next) as new, and says it."""
+        self._ids = weakref.WeakKeyDictionary()
+
     def widget(self, node_id: int) -> Widget | None:
         ref = self.widgets.get(node_id)
         return ref() if ref is not None else None
@@ -79,12 +83,18 @@ class Collector:
         title = titles[0].name if titles else ""
         window_name = f"{title} – {app.s['app.title']}" if title and title != app.s["app.title"] else title
         nodes[WINDOW_ID] = Node(WINDOW_ID, Role.WINDOW, name=window_name, language=app.locale,
-                                bounds=(0, 0, Window.width, Window.height), children=tuple(children))
+                                bounds=bounds_of(app.root), children=tuple(children))
         focus = self._ids.get(focused) if focused is not None else None
         if focus is not None and focused.disabled:
             focus += DIMMED_BASE
-        return Tree(nodes, root=WINDOW_ID, focus=focus if focus in nodes else WINDOW_ID, title=title,
+        if focus not in nodes:  # nothing chosen yet: a screen reader starts at the title (or the dialog's)
+            focus = _first_heading(nodes, [nodes[children[-1]].id] if app.popup is not None else children)
+        return Tree(nodes, root=WINDOW_ID, focus=focus, title=title,
                     language=app.locale, announcement=nodes[STATUS_ID].name)
+
+
+def _first_heading(nodes: dict[int, Node], ids: list[int]) -> int:
+    return next((i for i in _descendants(nodes, ids) if nodes[i].role is Role.HEADING), WINDOW_ID)
 
 
 def _descendants(nodes: dict[int, Node], ids: list[int]) -> Iterator[int]:
@@ -95,6 +105,8 @@ def _descendants(nodes: dict[int, Node], ids: list[int]) -> Iterator[int]:
 
 def bounds_of(widget: Widget) -> tuple[float, float, float, float]:
     """The widget's box in window pixels, measured from the top left as screen readers expect."""
+    from kivy.core.window import Window  # here, not on import: importing it opens the window
+
     left, bottom = widget.to_window(widget.x, widget.y)
     right, top = widget.to_window(widget.right, widget.top)
     return (round(left, 1), round(Window.height - top, 1), round(right - left, 1), round(top - bottom, 1))

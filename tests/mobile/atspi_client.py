@@ -4,6 +4,7 @@ Run with Debian's ``python3`` (PyGObject and ``gir1.2-atspi-2.0``), never the pr
 knows nothing of Clara and reads the app only through the accessibility bus, as Orca does. It
 reads one JSON command per line on stdin and answers one JSON line on stdout:
 
+    {"do": "apps"}                                    the names of the applications on the bus
     {"do": "tree", "pid": 123}                        the app's window, nested, with every node
     {"do": "act", "pid": 123, "path": [0, 4], "action": "click" | "focus" | "scroll"}
     {"do": "type", "text": "chemo"}                   keystrokes, through AT-SPI's synthesiser
@@ -71,6 +72,9 @@ def _at(pid: int, path: list[int]) -> Atspi.Accessible:
 
 def _answer(command: dict) -> dict:
     what = command["do"]
+    if what == "apps":
+        desktop = Atspi.get_desktop(0)
+        return {"apps": [desktop.get_child_at_index(i).get_name() for i in range(desktop.get_child_count())]}
     if what == "tree":
         frame = _frame(command["pid"])
         return {"tree": None if frame is None else _node(frame)}

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from mobile.a11y.android import parse
 from mobile.a11y.tree import Action, Role, flatten
 from tests.mobile.driving import pump
 from tests.mobile.test_ui import reset
@@ -44,7 +43,9 @@ def test_the_flattened_tree_names_each_node_s_parent_and_keeps_reading_order(app
     reset(app, "en")
 
 
-def test_requests_from_the_java_side_become_actions() -> None:
+def test_requests_from_the_java_side_become_actions(app) -> None:
+    from mobile.a11y.android import parse  # after the app: importing Kivy's widgets opens the window
+
     assert parse("click 17") == (17, Action.CLICK, "")
     assert parse("set 9 quimio terapia") == (9, Action.SET_VALUE, "quimio terapia")
     assert parse("show 4") == (4, Action.SCROLL_INTO_VIEW, "")

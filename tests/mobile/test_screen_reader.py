@@ -196,7 +196,8 @@ def check_tab_order(reader: Reader, tree: dict[str, Any], where: str) -> None:
 
 
 def _focused(tree: dict[str, Any]) -> tuple[int, ...] | None:
-    return next((p for p, n in walk(tree) if "focused" in n["states"]), None)
+    """The control with focus (a new screen starts a screen reader at its title, which Tab leaves)."""
+    return next((p for p, n in walk(tree) if "focused" in n["states"] and n["role"] in FOCUSABLE), None)
 
 
 def tour(reader: Reader, content: Any, locale: str, home_title: str) -> set[str]:

@@ -355,6 +355,7 @@ def test_the_checks_catch_a_cut_off_label_and_a_small_button(app) -> None:
     content.add_widget(tiny)
     pump()
     try:
+        wait_until(lambda: cut.texture_size[1] > cut.height)  # its three lines are laid out
         assert any("bigger than its box" in p for p in clipping_problems(app, "test"))
         assert any("'x' is 30x30" in p for p in small_targets(app, "test"))
     finally:

@@ -1,0 +1,90 @@
+"""What Orca says, in both languages: home, then a section, read from Orca's own debug log.
+
+Orca (Debian's, 43) runs on the private desktop of ``desktop_session`` with speech and braille
+off; it still writes each utterance to its debug file as ``SPEECH OUTPUT: '…'``, and the file is
+complete once Orca stops. The app is driven through AT-SPI (presses) and the key synthesiser
+(Tab), as a person with Orca would; a new screen puts Orca on its title.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mobile import i18n, snapshot
+from mobile.store import open_store
+from tests.mobile.desktop_session import TAB, Desktop, missing, wait_for, walk
+from tests.mobile.test_screen_reader import SLUG, Reader
+
+pytestmark = pytest.mark.ui
+
+SPOKEN = re.compile(r"SPEECH OUTPUT: '(.*?)'(?:\{|$)", re.MULTILINE)
+
+
+def spoken(log: Path) -> list[str]:
+    return [m[1] for m in SPOKEN.finditer(log.read_text(encoding="utf-8", errors="replace"))]
+
+
+def said_after(lines: list[str], start: int, wanted: str) -> int:
+    """The index of the first line from ``start`` that is ``wanted``; fails with what Orca said."""
+    for index in range(start, len(lines)):
+        if lines[index] == wanted:
+            return index
+    raise AssertionError(f"Orca never said {wanted!r} after line {start}: {lines[start:]}")
+
+
+def orca_on(tmp_path: Path, code: str, languages: dict[str, Any], doc: dict[str, Any], t: Any) -> list[str]:
+    """What Orca says while a person opens the app in ``code``, goes to the first section and tabs
+    to Back. The first run starts at the language choice (English); Spanish starts saved in Spanish."""
+    log = tmp_path / f"orca-{code}.log"
+    with Desktop(tmp_path / f"desktop-{code}") as desktop:
+        with (tmp_path / f"orca-{code}.err").open("wb") as err:
+            orca = subprocess.Popen(["orca", "--replace", "-d", "speech", "-d", "braille", "--debug-file", str(log)],
+                                    env=desktop.env, stdout=subprocess.DEVNULL, stderr=err)
+        desktop.processes.append(orca)
+        client = desktop.client()
+        # Orca's log is written out when it stops; that it has started shows on the bus
+        wait_for(lambda: "orca" in client.ask(do="apps")["apps"], 60, "Orca did not start")
+        time.sleep(1)
+        app = desktop.start_app(tmp_path / f"data-{code}", *([] if code == "en" else ["--locale", code]))
+        reader = Reader(client, app.pid)
+        wait_for(reader.tree, 60, "the app never published its tree")
+        if code == "en":
+            reader.press("push button", languages["en"]["continueLabel"], then=doc["title"])
+        reader.settled(lambda tree: tree["name"].startswith(doc["title"]), "home")
+        time.sleep(0.5)
+        section = doc["sections"][0]["heading"]
+        reader.press("link", section, then=section)
+        time.sleep(0.5)  # Orca says the new screen's title; then Tab moves it to Back
+        before = reader.settled()
+        reader.client.ask(do="key", keysym=TAB)
+        reader.changed(before, lambda tree: any("focused" in n["states"] and n["role"] == "push button"
+                                                for _, n in walk(tree)), "Tab")
+        time.sleep(0.5)
+        orca.send_signal(signal.SIGTERM)
+        orca.wait(20)
+    return spoken(log)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_orca_speaks_the_titles_and_buttons_of_home_and_a_section(tmp_path: Path, code: str) -> None:
+    assert not missing() and shutil.which("orca"), "make test installs Orca, Xvfb and the AT-SPI bus"
+    store = open_store(tmp_path / "expected.sqlite3", snapshot.load).store
+    try:
+        t = i18n.texts(store.strings(code), store.strings(store.default_locale()))
+        doc = store.document(SLUG, code)
+        languages = {x["code"]: x for x in store.languages()}
+    finally:
+        store.close()
+    lines = orca_on(tmp_path, code, languages, doc, t)
+    at = said_after(lines, 0, "Clara heading.") if code == "en" else 0  # the language choice
+    at = said_after(lines, at, f"{doc['title']} heading.")
+    at = said_after(lines, at, f"{doc['sections'][0]['heading']} heading.")
+    said_after(lines, at, f"{t['nav.back']} push button.")
