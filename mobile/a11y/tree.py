@@ -87,9 +87,6 @@ class Tree:
     nodes: dict[int, Node]
     root: int
     focus: int
-    title: str = ""
-    language: str = ""
-    announcement: str = ""    # the status line's text, said when it changes
 
     def __getitem__(self, node_id: int) -> Node:
         return self.nodes[node_id]

@@ -89,8 +89,7 @@ class Collector:
             focus += DIMMED_BASE
         if focus not in nodes:  # nothing chosen yet: a screen reader starts at the title (or the dialog's)
             focus = _first_heading(nodes, [nodes[children[-1]].id] if app.popup is not None else children)
-        return Tree(nodes, root=WINDOW_ID, focus=focus, title=title,
-                    language=app.locale, announcement=nodes[STATUS_ID].name)
+        return Tree(nodes, root=WINDOW_ID, focus=focus)
 
 
 def _first_heading(nodes: dict[int, Node], ids: list[int]) -> int:
