@@ -192,6 +192,7 @@ class ClaraApp(App):
         self._load_content()
         self.refresh_banner()
         self.reshow()
+        self.a11y.renew()  # a screen reader says the screen again, in its new language
 
     def toggle_language(self) -> None:
         codes = [lang["code"] for lang in self.languages]

@@ -60,6 +60,11 @@ class Accessibility:
         for adapter in self.adapters:
             adapter.changed()
 
+    def renew(self) -> None:
+        """Everything on screen is said anew (a new language): new node ids, keyboard focus kept."""
+        self.collector.renew()
+        self.changed()
+
     def forget_focus(self) -> None:
         """A new screen (or a dialog): nothing on it has focus until the reader moves there."""
         self.collector.renew()

@@ -1,4 +1,5 @@
-"""What Orca says, in both languages: home, then a section, read from Orca's own debug log.
+"""What Orca says, in both languages: home, then a section (and, in English, Back and a switch to
+Spanish), read from Orca's own debug log.
 
 Orca (Debian's, 43) runs on the private desktop of ``desktop_session`` with speech and braille
 off; it still writes each utterance to its debug file as ``SPEECH OUTPUT: '…'``, and the file is
@@ -40,9 +41,12 @@ def said_after(lines: list[str], start: int, wanted: str) -> int:
     raise AssertionError(f"Orca never said {wanted!r} after line {start}: {lines[start:]}")
 
 
-def orca_on(tmp_path: Path, code: str, languages: dict[str, Any], doc: dict[str, Any], t: Any) -> list[str]:
+def orca_on(tmp_path: Path, code: str, languages: dict[str, Any], doc: dict[str, Any], t: Any,
+            switch_to: dict[str, Any] | None = None) -> list[str]:
     """What Orca says while a person opens the app in ``code``, goes to the first section and tabs
-    to Back. The first run starts at the language choice (English); Spanish starts saved in Spanish."""
+    to Back. The first run starts at the language choice (English); Spanish starts saved in Spanish.
+    With ``switch_to`` (the other language's document), Back, the top bar's language button and
+    that language's first section follow."""
     log = tmp_path / f"orca-{code}.log"
     with Desktop(tmp_path / f"desktop-{code}") as desktop:
         with (tmp_path / f"orca-{code}.err").open("wb") as err:
@@ -68,6 +72,14 @@ def orca_on(tmp_path: Path, code: str, languages: dict[str, Any], doc: dict[str,
         reader.changed(before, lambda tree: any("focused" in n["states"] and n["role"] == "push button"
                                                 for _, n in walk(tree)), "Tab")
         time.sleep(0.5)
+        if switch_to is not None:
+            reader.press("push button", t["nav.back"], then=doc["title"])
+            time.sleep(0.5)
+            reader.press("push button", languages[switch_to["locale"]]["nativeName"], then=switch_to["title"])
+            time.sleep(0.5)
+            other = switch_to["sections"][0]["heading"]
+            reader.press("link", other, then=other)
+            time.sleep(0.5)
         orca.send_signal(signal.SIGTERM)
         orca.wait(20)
     return spoken(log)
@@ -81,10 +93,15 @@ def test_orca_speaks_the_titles_and_buttons_of_home_and_a_section(tmp_path: Path
         t = i18n.texts(store.strings(code), store.strings(store.default_locale()))
         doc = store.document(SLUG, code)
         languages = {x["code"]: x for x in store.languages()}
+        spanish = {**store.document(SLUG, "es"), "locale": "es"} if code == "en" else None
     finally:
         store.close()
-    lines = orca_on(tmp_path, code, languages, doc, t)
+    lines = orca_on(tmp_path, code, languages, doc, t, switch_to=spanish)
     at = said_after(lines, 0, "Clara heading.") if code == "en" else 0  # the language choice
     at = said_after(lines, at, f"{doc['title']} heading.")
     at = said_after(lines, at, f"{doc['sections'][0]['heading']} heading.")
-    said_after(lines, at, f"{t['nav.back']} push button.")
+    at = said_after(lines, at, f"{t['nav.back']} push button.")
+    if spanish is not None:  # Back, then Español: each screen is said again, in its language
+        at = said_after(lines, at, f"{doc['title']} heading.")
+        at = said_after(lines, at, f"{spanish['title']} heading.")
+        said_after(lines, at, f"{spanish['sections'][0]['heading']} heading.")
