@@ -114,8 +114,10 @@ class ClaraApp(App):
         self._apply_theme()
         Window.bind(on_keyboard=self.on_keyboard)
         self.a11y = Accessibility(self)
-        self.bind(banner=self.a11y.changed, font_scale=self.a11y.changed, high_contrast=self.a11y.changed,
-                  locale=self.a11y.changed)
+        # the rest (a screen, a language, contrast, content) goes through _show
+        self.bind(banner=self.a11y.changed, font_scale=self.a11y.changed)
+        for page in self.screens.screens:
+            page.ids.scroll.bind(scroll_y=self.a11y.changed)
         self._start_screen_reader_bridge()
         Window.softinput_mode = "below_target"  # the phone keyboard never hides the search box
         first = "language" if self.settings.locale is None else "home"
@@ -285,8 +287,6 @@ class ClaraApp(App):
         self.root.ids.bar.ids.lang.disabled = name == "language" or not self.other_language
         if top:
             self.a11y.forget_focus()
-        scroll.unbind(scroll_y=self.a11y.changed)
-        scroll.bind(scroll_y=self.a11y.changed)
         self.a11y.changed()
 
     def reshow(self) -> None:

@@ -93,7 +93,6 @@ class DesktopAdapter:
     def __init__(self, access: Accessibility) -> None:
         self.access = access
         self.active = False
-        self.published = 0
         self._adapter = accesskit.unix.Adapter(self._activated, self._requested, self._deactivated)
         self._adapter.update_window_focus_state(True)
         self._by_action = {str(v): k for k, v in _actions().items()}  # AccessKit actions are not hashable
@@ -102,7 +101,7 @@ class DesktopAdapter:
         if not self.active:
             return
         self._place()
-        tree = self._build()
+        tree = self.access.tree()
         self._adapter.update_if_active(lambda: update_for(tree))
 
     def _place(self) -> None:
@@ -113,10 +112,6 @@ class DesktopAdapter:
         left, top = getattr(Window, "left", 0) or 0, getattr(Window, "top", 0) or 0
         box = accesskit.Rect(left, top, left + Window.width, top + Window.height)
         self._adapter.set_root_window_bounds(box, box)
-
-    def _build(self) -> Tree:
-        self.published += 1
-        return self.access.tree()
 
     def _activated(self) -> Any:
         """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread.
@@ -129,7 +124,7 @@ class DesktopAdapter:
 
         def build(_dt: float) -> None:
             try:  # not _place(): AccessKit holds the adapter while it waits for this tree
-                made.append(update_for(self._build()))
+                made.append(update_for(self.access.tree()))
             finally:
                 ready.set()
 

@@ -13,8 +13,8 @@ are left out, as they are from read-aloud.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
-from collections.abc import Iterator
 from typing import Any
 
 from kivy.uix.behaviors import ButtonBehavior
@@ -25,6 +25,7 @@ from kivy.uix.widget import Widget
 
 from mobile.a11y.tree import Action, Node, Role, Tree
 from mobile.i18n import plain
+from mobile.screens.widgets import Banner, Bullet, Choice, ResultButton
 
 WINDOW_ID = 1
 STATUS_ID = 2
@@ -48,7 +49,7 @@ class Collector:
         if found is None:
             found = self._ids[widget] = self._next
             self._next += 1
-        return found
+        return found + (DIMMED_BASE if widget.disabled else 0)
 
     def renew(self) -> None:
         """New ids for every widget, as for a new page: a screen reader meets a new screen's title
@@ -78,28 +79,18 @@ class Collector:
                                     bounds=bounds_of(app.popup.ids.box), children=tuple(inner), modal=True)
             self.widgets[dialog_id] = weakref.ref(app.popup)
             children.append(dialog_id)
-        titles = [nodes[i] for i in _descendants(nodes, children) if nodes[i].role is Role.HEADING
-                  and nodes[i].level == 1]
+        window = Node(WINDOW_ID, Role.WINDOW, language=app.locale, bounds=bounds_of(app.root),
+                      children=tuple(children))
+        tree = Tree({**nodes, WINDOW_ID: window}, root=WINDOW_ID, focus=WINDOW_ID)
+        titles = tree.headings(1)
         title = titles[0].name if titles else ""
-        window_name = f"{title} – {app.s['app.title']}" if title and title != app.s["app.title"] else title
-        nodes[WINDOW_ID] = Node(WINDOW_ID, Role.WINDOW, name=window_name, language=app.locale,
-                                bounds=bounds_of(app.root), children=tuple(children))
-        focus = self._ids.get(focused) if focused is not None else None
-        if focus is not None and focused.disabled:
-            focus += DIMMED_BASE
-        if focus not in nodes:  # nothing chosen yet: a screen reader starts at the title (or the dialog's)
-            focus = _first_heading(nodes, [nodes[children[-1]].id] if app.popup is not None else children)
-        return Tree(nodes, root=WINDOW_ID, focus=focus)
-
-
-def _first_heading(nodes: dict[int, Node], ids: list[int]) -> int:
-    return next((i for i in _descendants(nodes, ids) if nodes[i].role is Role.HEADING), WINDOW_ID)
-
-
-def _descendants(nodes: dict[int, Node], ids: list[int]) -> Iterator[int]:
-    for node_id in ids:
-        yield node_id
-        yield from _descendants(nodes, list(nodes[node_id].children))
+        name = f"{title} – {app.s['app.title']}" if title and title != app.s["app.title"] else title
+        focus = self.id_of(focused) if focused is not None else None
+        if focus not in tree.nodes:  # nothing chosen yet: a screen reader starts at the title (or the dialog's)
+            start = children[-1] if app.popup is not None else None
+            focus = next((n.id for n in tree.walk(start) if n.role is Role.HEADING), WINDOW_ID)
+        return dataclasses.replace(tree, nodes={**tree.nodes, WINDOW_ID: dataclasses.replace(window, name=name)},
+                                   focus=focus)
 
 
 def bounds_of(widget: Widget) -> tuple[float, float, float, float]:
@@ -112,7 +103,7 @@ def bounds_of(widget: Widget) -> tuple[float, float, float, float]:
 
 
 def _status_bounds(app: Any) -> tuple[float, float, float, float]:
-    banner = next((w for w in app.screens.current_screen.walk() if type(w).__name__ == "Banner"), None)
+    banner = next((w for w in app.screens.current_screen.walk() if isinstance(w, Banner)), None)
     if banner is None or not app.banner or banner.height <= 0:
         return (0, 0, 0, 0)
     return bounds_of(banner)
@@ -154,7 +145,7 @@ class _Walker:
         return [list_id]
 
     def nodes_for(self, widget: Widget) -> list[int]:
-        if not shown(widget) or type(widget).__name__ == "Banner":  # the banner is the status node
+        if not shown(widget) or isinstance(widget, Banner):  # the banner is the status node
             return []
         made = self._node(widget)
         if made is None:
@@ -167,21 +158,19 @@ class _Walker:
 
     def _node(self, widget: Widget) -> Node | None:
         """The node for one widget, or None for a container whose children speak for it."""
-        kind = type(widget).__name__
-        dimmed = DIMMED_BASE if widget.disabled else 0
-        common = {"id": self.collector.id_of(widget) + dimmed, "bounds": bounds_of(widget),
+        common = {"id": self.collector.id_of(widget), "bounds": bounds_of(widget),
                   "language": getattr(widget, "a11y_language", "") or self.app.locale,
                   "disabled": bool(widget.disabled)}
         name = getattr(widget, "a11y_name", "")
         if isinstance(widget, TextInput):
             return Node(role=Role.SEARCH_FIELD, name=name or plain(self.app.s["search.title"]),
                         value=widget.text, description=widget.text, **common)
-        if kind == "Choice":
+        if isinstance(widget, Choice):
             return Node(role=Role.RADIO, name=name or plain(widget.text), checked=bool(widget.selected), **common)
-        if kind == "ResultButton":
+        if isinstance(widget, ResultButton):
             return Node(role=Role.LINK, name=name or plain(widget.title),
                         description=f"{plain(widget.label)}. {plain(widget.detail)}", **common)
-        if kind == "Bullet":
+        if isinstance(widget, Bullet):
             return Node(role=Role.LIST_ITEM, name=plain(widget.text), **common)
         if isinstance(widget, ButtonBehavior) and isinstance(widget, Label):
             role = Role.LINK if getattr(widget, "a11y_role", "") == "link" else Role.BUTTON
