@@ -1,13 +1,17 @@
-"""The desktop adapter: publishes the tree through AccessKit (AT-SPI on Linux) for Orca and others.
+"""The desktop adapter: publishes the tree through AccessKit for Orca (AT-SPI on Linux), Narrator
+and NVDA (UI Automation on Windows) and VoiceOver (NSAccessibility on macOS).
 
 AccessKit asks for the tree only when an assistive technology connects (its activation handler)
-and says when the last one leaves; until then ``changed()`` builds nothing, so a reader without a
-screen reader pays for one flag test per change. AccessKit calls us on its own threads: the first
-tree is built on Kivy's main thread while its thread waits, and requests (press, focus, scroll,
-set value) are handed to the main thread with ``Clock``.
+and, on Linux, says when the last one leaves; until then ``changed()`` builds nothing, so a
+reader without a screen reader pays for one flag test per change. One code path serves the three
+systems: only how the adapter is made differs (``_open``). On Linux AccessKit calls us on its own
+threads, so the first tree is built on Kivy's main thread while its thread waits; on Windows and
+macOS it asks from inside the window's own message handling, on the main thread, and the tree is
+built there and then. Requests (press, focus, scroll, set value) are handed to the main thread
+with ``Clock`` wherever they arrive.
 
-Only the Linux adapter is wired (accesskit's ``unix`` module, the one this machine can run and a
-test can check); the tree and its conversion are the same for Windows and macOS.
+Linux is the system this machine runs and the tests check from outside (AT-SPI, Orca); the
+Windows and macOS branches follow accesskit's own adapters for SDL windows and have not run here.
 """
 
 from __future__ import annotations
@@ -87,14 +91,68 @@ def update_for(tree: Tree) -> Any:
     return update
 
 
-class DesktopAdapter:
-    """The app's tree on the desktop's accessibility bus, built only while someone listens."""
+def system_of(platform: str) -> str | None:
+    """Which of accesskit's adapters serves ``sys.platform``: "unix", "windows", "macos" or None."""
+    if platform == "win32":
+        return "windows"
+    if platform == "darwin":
+        return "macos"
+    if platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return "unix"
+    return None
 
-    def __init__(self, access: Accessibility) -> None:
+
+def _ns_window() -> int:
+    """The app's NSWindow on macOS (Kivy 2.3 gives no window handle there): asked of AppKit."""
+    import ctypes
+    import ctypes.util
+
+    objc = ctypes.CDLL(ctypes.util.find_library("objc"))
+    objc.objc_getClass.restype = objc.sel_registerName.restype = ctypes.c_void_p
+    objc.objc_getClass.argtypes = objc.sel_registerName.argtypes = [ctypes.c_char_p]
+    objc.objc_msgSend.restype = ctypes.c_void_p
+    objc.objc_msgSend.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+
+    def send(receiver: int | None, selector: bytes) -> int | None:
+        return objc.objc_msgSend(receiver, objc.sel_registerName(selector))
+
+    application = send(objc.objc_getClass(b"NSApplication"), b"sharedApplication")
+    window = send(application, b"mainWindow") or send(send(application, b"windows"), b"firstObject")
+    if not window:
+        raise RuntimeError("AppKit has no window for the app yet")
+    return window
+
+
+def _open(system: str, activated: Any, requested: Any, deactivated: Any) -> Any:
+    """accesskit's adapter for this system, told that the window has the keyboard focus."""
+    if system == "unix":
+        adapter = accesskit.unix.Adapter(activated, requested, deactivated)
+        adapter.update_window_focus_state(True)
+        return adapter
+    from kivy.core.window import Window
+
+    if system == "windows":  # the window procedure is subclassed to answer UI Automation's WM_GETOBJECT
+        return accesskit.windows.SubclassingAdapter(Window.get_window_info().window, activated, requested)
+    # SDL keeps the keyboard focus on its NSWindow, not on the view: forward VoiceOver's question
+    accesskit.macos.add_focus_forwarder_to_window_class("SDLWindow")
+    adapter = accesskit.macos.SubclassingAdapter.for_window(_ns_window(), activated, requested)
+    _raise(adapter.update_view_focus_state(True))
+    return adapter
+
+
+def _raise(events: Any) -> None:
+    """Windows and macOS hand back the events an update causes, to be raised by the caller."""
+    if events is not None:
+        events.raise_events()
+
+
+class DesktopAdapter:
+    """The app's tree on the desktop's accessibility API, built only while someone listens."""
+
+    def __init__(self, access: Accessibility, system: str = "unix") -> None:
         self.access = access
         self.active = False
-        self._adapter = accesskit.unix.Adapter(self._activated, self._requested, self._deactivated)
-        self._adapter.update_window_focus_state(True)
+        self._adapter = _open(system, self._activated, self._requested, self._deactivated)
         self._by_action = {str(v): k for k, v in _actions().items()}  # AccessKit actions are not hashable
 
     def changed(self) -> None:
@@ -102,11 +160,14 @@ class DesktopAdapter:
             return
         self._place()
         tree = self.access.tree()
-        self._adapter.update_if_active(lambda: update_for(tree))
+        _raise(self._adapter.update_if_active(lambda: update_for(tree)))
 
     def _place(self) -> None:
         """Where the window is on the screen, so that screen readers can turn window bounds into
-        screen positions (magnifiers follow the focus with them)."""
+        screen positions (magnifiers follow the focus with them). Only AT-SPI needs telling:
+        Windows and macOS know where their windows are."""
+        if not hasattr(self._adapter, "set_root_window_bounds"):
+            return
         from kivy.core.window import Window
 
         left, top = getattr(Window, "left", 0) or 0, getattr(Window, "top", 0) or 0
@@ -114,11 +175,17 @@ class DesktopAdapter:
         self._adapter.set_root_window_bounds(box, box)
 
     def _activated(self) -> Any:
-        """A screen reader connected (AccessKit's thread): the whole tree, built on the main thread.
+        """A screen reader connected: the whole tree, built on the main thread.
 
-        ``active`` turns on only as this returns: until then the main thread must not call the
-        adapter, which AccessKit holds while this waits, or each would wait for the other (the
+        On Windows and macOS this is the main thread, inside the window's event handling: the
+        tree is built at once. On Linux it is AccessKit's thread, which waits for the main
+        thread; ``active`` turns on only as this returns: until then the main thread must not call
+        the adapter, which AccessKit holds while this waits, or each would wait for the other (the
         main thread holding the interpreter lock, this thread needing it to return)."""
+        if threading.current_thread() is threading.main_thread():
+            made = update_for(self.access.tree())
+            self.active = True
+            return made
         ready = threading.Event()
         made: list[Any] = []
 
@@ -152,11 +219,12 @@ class DesktopAdapter:
 
 def start(access: Accessibility) -> DesktopAdapter | None:
     """Publish the tree where this platform has an adapter; None (and a log line) where not."""
-    if accesskit is None or not sys.platform.startswith("linux"):
+    system = system_of(sys.platform)
+    if accesskit is None or system is None:
         log.info("no desktop accessibility adapter here (%s)", sys.platform)
         return None
     try:
-        adapter = DesktopAdapter(access)
+        adapter = DesktopAdapter(access, system)
     except Exception:  # no accessibility bus must never stop the reader
         log.exception("the accessibility adapter could not start")
         return None

@@ -210,6 +210,35 @@ def test_nothing_is_built_while_no_screen_reader_listens(app) -> None:
     reset(app, "en")
 
 
+def test_a_screen_reader_asking_on_the_main_thread_gets_the_whole_tree_at_once(app) -> None:
+    """Windows and macOS ask from inside the window's own event handling, on Kivy's main thread:
+    no later frame can build the tree there, so it is built then and there (waiting for the Clock
+    would wait for ourselves and hand back an empty window)."""
+    import time
+
+    from mobile.a11y.desktop import FIRST_TREE_SECONDS, DesktopAdapter
+
+    adapter = next(a for a in app.a11y.adapters if isinstance(a, DesktopAdapter))
+    reset(app, "es")
+    pump()
+    before = app.a11y.builds
+    started = time.monotonic()
+    update = adapter._activated()
+    try:
+        assert time.monotonic() - started < FIRST_TREE_SECONDS / 2
+        assert adapter.active and app.a11y.builds == before + 1
+        assert len(update.nodes) == len(app.a11y.tree().nodes) > 10
+    finally:
+        adapter.active = False
+    reset(app, "en")
+
+
+def test_each_desktop_system_has_its_adapter() -> None:
+    from mobile.a11y.desktop import system_of
+
+    assert [system_of(p) for p in ("linux", "win32", "darwin", "freebsd14", "emscripten")] == \
+        ["unix", "windows", "macos", "unix", None]
+
 # --- the plain model ---------------------------------------------------------------------------
 
 def _tree(*nodes: Node, inside: tuple[Node, ...] = ()) -> Tree:
