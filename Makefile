@@ -13,7 +13,7 @@ API_URL ?= http://$(HOST):$(PORT)
 export SDL_VIDEODRIVER ?= $(if $(DISPLAY),,offscreen)
 export KIVY_NO_ARGS := 1
 
-.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content review publish rollback preview schema bench bench-deps bench-scale bench-collections soak lint format clean android-deps android-test
+.PHONY: help install node sysdeps run test test-fast mobile screenshots check-content review publish rollback preview schema bench bench-deps bench-scale bench-collections bench-a11y soak lint format clean android-deps android-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ bench-scale: bench-deps ## Measure growth up to 10,000 documents (several minute
 
 bench-collections: bench-deps ## Measure collections at 10,000 documents and the response cache's bytes (minutes)
 	$(PY) -m bench --collections
+
+bench-a11y: bench-deps sysdeps ## Measure what the phone's screen-reader adapter costs with and without a screen reader (minutes)
+	$(PY) -m bench --a11y
 
 soak: $(STAMP) node ## Run the 60-second soak and reload tests, and the speed-under-attack check
 	SOAK_SECONDS=60 $(PY) -m pytest -s -m soak tests/api/test_soak.py tests/api/test_hostile.py tests/api/test_attack_soak.py

@@ -5,6 +5,7 @@
     python -m bench --quick    a smoke run in under a minute (2 s each, growth to 100)
     python -m bench --scale    growth only, to 10,000 documents (minutes), and the collections
     python -m bench --collections   collections only: pages at 10,000 documents, the response cache's bytes
+    python -m bench --a11y     the phone's screen-reader adapter only: its cost with no screen reader (minutes)
     python -m bench --smoke    one scenario for a second and a 3-document corpus (the tests use it)
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 from bench import results
 from bench.config import FULL, QUICK, SMOKE, Config
 from bench.load import have_wrk
-from bench.scenarios import collections, growth, http, phone, phone_search, scale
+from bench.scenarios import collections, growth, http, phone, phone_a11y, phone_search, scale
 from bench.scenarios import sync as item_sync
 from bench.servers import have
 
@@ -72,13 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--scale", action="store_true", help="growth only, up to 10,000 documents")
     mode.add_argument("--smoke", action="store_true", help="prove the harness works (seconds)")
     mode.add_argument("--collections", action="store_true", help="collections only (minutes)")
+    mode.add_argument("--a11y", action="store_true", help="the screen-reader adapter's cost only (minutes)")
     parser.add_argument("--only", help="comma-separated side-by-side scenarios to run (not written by default)")
     parser.add_argument("--out", type=Path, help=f"results file (default {results.RESULTS})")
     parser.add_argument("--seconds", type=float, help="override the seconds per scenario")
     parser.add_argument("--rounds", type=int, help="override the side-by-side rounds")
     args = parser.parse_args(argv)
     name = "quick" if args.quick else "scale" if args.scale else "smoke" if args.smoke else \
-        "collections" if args.collections else "full"
+        "collections" if args.collections else "a11y" if args.a11y else "full"
     timing = dict({"quick": QUICK, "smoke": SMOKE}.get(name, FULL))
     if args.seconds:
         timing["seconds"] = args.seconds
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="clara-bench-") as tmp:
         cfg = Config(name, Path(tmp), **timing)
-        if name != "collections" and not args.scale:
+        if name not in {"collections", "a11y"} and not args.scale:
             print(f"side by side ({cfg.seconds:.0f} s each after {cfg.warmup:.0f} s warm-up, best of {cfg.rounds} "
                   f"round(s), {cfg.connections} "
                   f"connections; server on CPU {cfg.server_cpus}, load on CPU {cfg.load_cpus}; driver "
@@ -126,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             print("phone", flush=True)
             found["phone"] = {"date": results.now(), **phone.run(cfg, log=lambda s: print(s, flush=True))}
             found["phone_search"] = {"date": results.now(), **phone_search.run(log=lambda s: print(s, flush=True))}
+        if name in {"full", "a11y"} and not args.only:
+            print("the phone's screen-reader adapter (every screen, both languages, three ways)", flush=True)
+            found["phone_a11y"] = {"date": results.now(), "machine": results.machine(),
+                                   **phone_a11y.run(log=lambda s: print(s, flush=True))}
         if name in {"full", "quick", "smoke"} and not args.only:
             n = {"full": item_sync.DOCUMENTS, "quick": 100, "smoke": 3}[name]
             print(f"item sync at {n:,} documents", flush=True)

@@ -77,6 +77,22 @@ def phone_search_goals(found: dict[str, Any]) -> list[dict[str, Any]]:
                   "< 50", found["p95_ms"] < 50)]
 
 
+def phone_a11y_goals(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 15: the adapter, on by default, costs nothing measurable while no screen reader listens."""
+    share, built = found["idle_share_of_screen"], found["builds"]["idle"]
+    cost = found["a11y_ms_per_screen"]
+    return [
+        _goal("phone: accessibility's own CPU per screen with no screen reader, share of the screen's CPU", share,
+              f"< 0.01 ({cost['idle']} ms of {found['cpu_ms_per_screen']['without']} ms)", share < 0.01),
+        _goal("accessibility trees built with no screen reader", built, "0", built == 0),
+        _goal("phone: accessibility's own CPU per screen with a screen reader listening (ms)", cost["listening"],
+              "measured", None),
+        _goal("phone: whole-process CPU over every screen, adapter idle vs no adapter (x)",
+              found["idle_vs_without"], f"measured (rounds differ by up to {max(found['round_spread'].values())})",
+              None),
+    ]
+
+
 def growth_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_n = {row["documents"]: row for row in rows}
     goals = []
@@ -164,7 +180,7 @@ def collection_goals(found: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 ORDER = ("machine", "date", "mode", "settings", "page", "scenarios", "ratios", "goals", "diagnostics", "growth",
-         "collections", "scale_out", "phone", "phone_search", "sync", "sync_scale")
+         "collections", "scale_out", "phone", "phone_search", "phone_a11y", "sync", "sync_scale")
 
 
 def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
@@ -192,6 +208,8 @@ def write(path: Path, found: dict[str, Any]) -> dict[str, Any]:
         goals += [{**g, "from": "sync"} for g in sync_goals(merged["sync"], merged.get("sync_scale"))]
     if merged.get("phone_search", {}).get("p95_ms") is not None:
         goals += [{**g, "from": "phone_search"} for g in phone_search_goals(merged["phone_search"])]
+    if merged.get("phone_a11y", {}).get("measured"):
+        goals += [{**g, "from": "phone_a11y"} for g in phone_a11y_goals(merged["phone_a11y"])]
     if merged.get("collections", {}).get("pages"):
         goals += [{**g, "from": "collections"} for g in collection_goals(merged["collections"])]
     merged["goals"] = goals

@@ -80,3 +80,17 @@ def test_a_smoke_run_writes_well_formed_results(tmp_path: Path) -> None:
     assert all({"goal", "target", "measured", "met"} <= set(goal) for goal in results["goals"])
     assert any(goal["from"] == "sync" for goal in results["goals"])
     assert "persisted_get" in run.stdout
+
+
+def test_the_screen_reader_cost_walk_builds_trees_only_when_accessibility_is_on() -> None:
+    """The three ways the bench runs the reader, shortened: on a real session bus, the adapter
+    builds nothing while accessibility is off, and a tree for every change once it is on."""
+    from bench.scenarios import phone_a11y
+
+    found = phone_a11y.run(rounds=1, step=0.1, locales=("es",), log=lambda _line: None)
+    if not found["measured"]:
+        pytest.skip(found["why"])
+    assert found["steps"] > 10
+    assert found["builds"]["without"] == found["builds"]["idle"] == 0
+    assert found["builds"]["listening"] >= found["steps"]
+    assert all(found["cpu_s"][mode] > 0 for mode in phone_a11y.MODES)
