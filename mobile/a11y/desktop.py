@@ -183,9 +183,9 @@ class DesktopAdapter:
         the adapter, which AccessKit holds while this waits, or each would wait for the other (the
         main thread holding the interpreter lock, this thread needing it to return)."""
         if threading.current_thread() is threading.main_thread():
-            made = update_for(self.access.tree())
+            whole = update_for(self.access.tree())
             self.active = True
-            return made
+            return whole
         ready = threading.Event()
         made: list[Any] = []
 
