@@ -44,8 +44,10 @@ run: $(STAMP) ## Serve the API on $(API_URL) with the bundled content
 	CONTENT_PATH=$(CONTENT) HOST=$(HOST) PORT=$(PORT) $(PY) -m api
 
 ANDROID := mobile/android
+# `test`, not `test-compile`: Surefire and its JUnit 4 provider are fetched only when tests run,
+# and `make test` runs Maven offline
 $(ANDROID)/target/.fetched: $(ANDROID)/pom.xml
-	mvn -q -B -f $(ANDROID)/pom.xml test-compile
+	mvn -q -B -f $(ANDROID)/pom.xml test
 	touch $@
 
 android-deps: sysdeps $(ANDROID)/target/.fetched ## Fetch and compile the Android bridge and its JVM tests (Robolectric, Maven Central)

@@ -64,7 +64,9 @@ def test_the_java_bridge_passes_its_robolectric_tests_on_the_app_s_own_tree(app,
     reset(app, "en")
     done = subprocess.run(["mvn", "-q", "-B", "-o", "-f", str(ANDROID / "pom.xml"), "test",
                            f"-Dclara.tree={tree_file}"], capture_output=True, text=True, timeout=600, check=False)
-    report = (ANDROID / "target" / "surefire-reports" / "org.clara.a11y.VirtualTreeTest.txt").read_text()
+    reports = ANDROID / "target" / "surefire-reports" / "org.clara.a11y.VirtualTreeTest.txt"
+    assert reports.exists(), f"Maven ran no tests (make android-deps fetches what they need): {done.stdout[-2000:]}"
+    report = reports.read_text()
     assert done.returncode == 0, done.stdout[-3000:] + report[-3000:]
     run = re.search(r"Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)", report)
     assert run and int(run[1]) >= 7 and run.groups()[1:] == ("0", "0", "0"), report
